@@ -1,0 +1,287 @@
+/**
+ * Kysely drivers for the two engines Sonde runs on: postgres.js (production, `DATABASE_URL`) and
+ * PGlite (embedded). Both serialize access correctly (PGlite is one session, so connections are handed
+ * out one at a time) and both understand one extra operation, a bulk COPY, issued through
+ * {@linkcode copyQuery} on any Kysely instance or transaction.
+ * @module
+ */
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryResult,
+} from "kysely";
+import type postgres from "postgres";
+import type { PGlite, Transaction as PGliteTx } from "@electric-sql/pglite";
+
+/** Rows handed to a COPY: one array of column values per row. */
+export interface CopyPayload {
+  table: string;
+  columns: readonly string[];
+  rows: Iterable<readonly unknown[]>;
+}
+
+/** Anything that executes compiled queries: a Kysely instance or a transaction. */
+export interface QueryRunner {
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
+
+const copyPayloads = new WeakMap<CompiledQuery, CopyPayload>();
+
+/**
+ * Bulk-inserts rows with `COPY ... FROM STDIN` (PostgreSQL) or `COPY ... FROM '/dev/blob'` (PGlite).
+ * Works on a Kysely instance and inside a transaction. Returns the number of rows written.
+ */
+export async function copyRows(
+  db: QueryRunner,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
+  const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+  const query = CompiledQuery.raw(`COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM STDIN`);
+  copyPayloads.set(query, { table, columns, rows });
+  const result = await db.executeQuery(query);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+function escapeCopy(value: unknown): string {
+  if (value === null || value === undefined) return "\\N";
+  if (typeof value === "number") {
+    return Number.isFinite(value)
+      ? String(value)
+      : (Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+  }
+  if (typeof value === "bigint" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return escapeCopy(`{${value.map(arrayElement).join(",")}}`);
+  if (value instanceof Uint8Array) {
+    return "\\\\x" + Array.from(value, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  return s.replace(
+    /[\\\t\n\r]/g,
+    (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"),
+  );
+}
+
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    return String(value);
+  }
+  const s = value instanceof Date ? value.toISOString() : String(value);
+  return `"${s.replace(/["\\]/g, (c) => "\\" + c)}"`;
+}
+
+/** Encodes rows as PostgreSQL COPY text format, in chunks of about `chunkBytes`. */
+export function* encodeCopyText(rows: Iterable<readonly unknown[]>, chunkBytes = 1 << 20): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    let line = "";
+    for (let i = 0; i < row.length; i++) line += (i === 0 ? "" : "\t") + escapeCopy(row[i]);
+    line += "\n";
+    parts.push(line);
+    size += line.length;
+    if (size >= chunkBytes) {
+      yield parts.join("");
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length > 0) yield parts.join("");
+}
+
+function countRows(
+  rows: Iterable<readonly unknown[]>,
+): { rows: Iterable<readonly unknown[]>; count: () => number } {
+  let n = 0;
+  return {
+    rows: (function* () {
+      for (const r of rows) {
+        n++;
+        yield r;
+      }
+    })(),
+    count: () => n,
+  };
+}
+
+// ---------------------------------------------------------------- postgres.js
+
+type Sql = postgres.Sql;
+type ReservedSql = postgres.ReservedSql;
+
+class PostgresJsConnection implements DatabaseConnection {
+  constructor(readonly sql: ReservedSql) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const copy = copyPayloads.get(query);
+    if (copy) {
+      const counted = countRows(copy.rows);
+      const writable = await this.sql.unsafe(query.sql).writable();
+      for (const chunk of encodeCopyText(counted.rows)) {
+        if (!writable.write(chunk)) await new Promise((resolve) => writable.once("drain", resolve));
+      }
+      await new Promise<void>((resolve, reject) => {
+        writable.once("error", reject);
+        writable.once("finish", resolve);
+        writable.end();
+      });
+      return { rows: [], numAffectedRows: BigInt(counted.count()) };
+    }
+    const result = await this.sql.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], {
+      prepare: true,
+    });
+    const command = result.command;
+    return {
+      rows: Array.from(result) as R[],
+      numAffectedRows:
+        command === "INSERT" || command === "UPDATE" || command === "DELETE" || command === "MERGE"
+          ? BigInt(result.count)
+          : undefined,
+    };
+  }
+
+  async *streamQuery<R>(query: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
+    const cursor = this.sql.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[]).cursor(
+      chunkSize,
+    );
+    for await (const rows of cursor) yield { rows: rows as unknown as R[] };
+  }
+}
+
+class PostgresJsDriver implements Driver {
+  constructor(private readonly sql: Sql) {}
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new PostgresJsConnection(await this.sql.reserve());
+  }
+  async beginTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw("begin"));
+  }
+  async commitTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw("commit"));
+  }
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw("rollback"));
+  }
+  async releaseConnection(conn: DatabaseConnection): Promise<void> {
+    (conn as PostgresJsConnection).sql.release();
+  }
+  async destroy(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}
+
+/** A Kysely dialect over a postgres.js pool. */
+export function postgresJsDialect(sql: Sql): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new PostgresJsDriver(sql),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+}
+
+// ---------------------------------------------------------------- PGlite
+
+class PGliteConnection implements DatabaseConnection {
+  tx: PGliteTx | undefined;
+  endTx: ((commit: boolean) => void) | undefined;
+  txDone: Promise<void> | undefined;
+  constructor(readonly pg: PGlite) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const target = this.tx ?? this.pg;
+    const copy = copyPayloads.get(query);
+    if (copy) {
+      const counted = countRows(copy.rows);
+      const blob = new Blob([...encodeCopyText(counted.rows)]);
+      await target.query(query.sql.replace(/FROM STDIN$/, "FROM '/dev/blob'"), [], { blob });
+      return { rows: [], numAffectedRows: BigInt(counted.count()) };
+    }
+    const result = await target.query<R>(query.sql, query.parameters as unknown[], { rowMode: "object" });
+    return {
+      rows: result.rows ?? [],
+      numAffectedRows: result.affectedRows != null ? BigInt(result.affectedRows) : undefined,
+    };
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    yield await this.executeQuery<R>(query);
+  }
+}
+
+class PGliteDriver implements Driver {
+  #queue: Promise<void> = Promise.resolve();
+  #conn: PGliteConnection;
+  constructor(private readonly pg: PGlite) {
+    this.#conn = new PGliteConnection(pg);
+  }
+  async init(): Promise<void> {
+    await this.pg.waitReady;
+  }
+  /** PGlite is a single session: connections are handed out one at a time. */
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const previous = this.#queue;
+    this.#queue = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    (this.#conn as PGliteConnection & { release?: () => void }).release = release;
+    return this.#conn;
+  }
+  async releaseConnection(conn: DatabaseConnection): Promise<void> {
+    (conn as PGliteConnection & { release?: () => void }).release?.();
+  }
+  async beginTransaction(conn: DatabaseConnection): Promise<void> {
+    const c = conn as PGliteConnection;
+    let began!: () => void;
+    const begun = new Promise<void>((resolve) => (began = resolve));
+    c.txDone = this.pg.transaction(async (tx) => {
+      c.tx = tx;
+      began();
+      const commit = await new Promise<boolean>((resolve) => (c.endTx = resolve));
+      if (!commit) await tx.rollback();
+    }).then(() => {}, (e) => {
+      c.tx = undefined;
+      throw e;
+    });
+    await Promise.race([begun, c.txDone]);
+  }
+  async #end(conn: DatabaseConnection, commit: boolean): Promise<void> {
+    const c = conn as PGliteConnection;
+    c.endTx?.(commit);
+    try {
+      await c.txDone;
+    } finally {
+      c.tx = undefined;
+      c.endTx = undefined;
+      c.txDone = undefined;
+    }
+  }
+  commitTransaction(conn: DatabaseConnection): Promise<void> {
+    return this.#end(conn, true);
+  }
+  rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    return this.#end(conn, false);
+  }
+  async destroy(): Promise<void> {
+    if (!this.pg.closed) await this.pg.close();
+  }
+}
+
+/** A Kysely dialect over one PGlite instance. */
+export function pgliteDialect(pg: PGlite): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new PGliteDriver(pg),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+}

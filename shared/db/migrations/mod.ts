@@ -1,0 +1,11 @@
+/**
+ * Every migration in order. A migration takes `Kysely<any>`, never imports application code, and has
+ * a `down`. Add new files here with the next number.
+ * @module
+ */
+import * as m0001 from "./0001_foundation.ts";
+
+/** Migrations by name, applied in name order. */
+export const migrations = {
+  "0001_foundation": m0001,
+};

@@ -1,0 +1,17 @@
+/**
+ * Sonde's store: Kysely over PostgreSQL (postgres.js) or PGlite, migrations, daily partitions and a
+ * bulk COPY path.
+ * @module
+ */
+export { type Engine, openStore, type Store, type StoreOptions } from "./store.ts";
+export type * from "./schema.ts";
+export { copyRows, encodeCopyText } from "./drivers.ts";
+export { migrateDown, migrateToLatest, migrateToZero } from "./migrate.ts";
+export {
+  dayKey,
+  dayStart,
+  dropExpiredPartitions,
+  ensureDayPartitions,
+  listDayPartitions,
+  PartitionCache,
+} from "./partitions.ts";

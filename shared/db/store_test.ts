@@ -1,0 +1,117 @@
+import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
+import { sql } from "kysely";
+import { storeTest } from "../../tests/helpers/store.ts";
+import {
+  copyRows,
+  dropExpiredPartitions,
+  ensureDayPartitions,
+  listDayPartitions,
+  migrateToLatest,
+  migrateToZero,
+  openStore,
+} from "./mod.ts";
+
+const DAY = 86_400_000;
+
+async function tables<DB>(store: { db: import("kysely").Kysely<DB> }): Promise<string[]> {
+  const r = await sql<
+    { t: string }
+  >`select tablename as t from pg_tables where schemaname = 'public' and tablename !~ '_p[0-9]{8}$' order by 1`
+    .execute(store.db);
+  return r.rows.map((x) => x.t);
+}
+
+storeTest("migrations go up, down and up again", async (store) => {
+  const before = await tables(store);
+  assert(before.includes("setting") && before.includes("counter_sample"), `tables after open: ${before}`);
+  const reverted = await migrateToZero(store.db);
+  assert(reverted.length > 0);
+  const none = await tables(store);
+  assertEquals(none.filter((t) => !t.startsWith("sonde_migration")), []);
+  await migrateToLatest(store.db);
+  assertEquals(await tables(store), before);
+});
+
+storeTest("day partitions are created ahead and dropped when expired", async (store) => {
+  const now = Date.UTC(2026, 10, 26, 12);
+  const created = await ensureDayPartitions(store.db, "counter_sample", now - 20 * DAY, 24);
+  assertEquals(created.length, 24);
+  assertEquals(
+    await ensureDayPartitions(store.db, "counter_sample", now, 3),
+    [],
+    "existing partitions are kept",
+  );
+  await copyRows(store.db, "counter_sample", ["agent_id", "counter_id", "ts", "value"], [
+    [1, 1, new Date(now - 15 * DAY), 1.5],
+    [1, 1, new Date(now), 2.5],
+    [1, 1, new Date(now + 2 * DAY), 3.5],
+  ]);
+  const dropped = await dropExpiredPartitions(store.db, "counter_sample", 14 * DAY, now);
+  // days -20..-15 end before now-14d (the day at -14d still holds in-retention hours)
+  assertEquals(dropped.length, 6);
+  const left = await listDayPartitions(store.db, "counter_sample");
+  assertEquals(left.length, 18);
+  assertEquals(left[0]!.day.getTime(), Date.UTC(2026, 10, 12));
+  const rows = await store.db.selectFrom("counter_sample").select(["value"]).orderBy("ts").execute();
+  assertEquals(rows.map((r) => r.value), [2.5, 3.5], "the expired day's sample went with its partition");
+});
+
+storeTest("COPY writes every row with escaping and nulls intact", async (store) => {
+  await sql`create table copy_probe (id int8, txt text, arr float8[], at timestamptz)`.execute(store.db);
+  const rows = [
+    [1, "tab\there", [1.5, 2], new Date("2026-01-02T03:04:05.678Z")],
+    [2, "line\nbreak \\ backslash", [], null],
+    [3, null, null, new Date(0)],
+  ];
+  const n = await copyRows(store.db, "copy_probe", ["id", "txt", "arr", "at"], rows);
+  assertEquals(n, 3);
+  const back = await sql<{ id: number; txt: string | null; arr: number[] | null; at: Date | null }>`
+    select * from copy_probe order by id`.execute(store.db);
+  assertEquals(back.rows.map((r) => r.txt), ["tab\there", "line\nbreak \\ backslash", null]);
+  assertEquals(back.rows[0]!.arr, [1.5, 2]);
+  assertEquals(back.rows[0]!.at?.toISOString(), "2026-01-02T03:04:05.678Z");
+  assertEquals(back.rows[0]!.id, 1, "int8 is read as a number");
+});
+
+storeTest("a COPY inside a failed transaction leaves nothing behind", async (store) => {
+  await ensureDayPartitions(store.db, "counter_sample", Date.now(), 1);
+  await assertRejects(() =>
+    store.db.transaction().execute(async (tx) => {
+      await copyRows(tx, "counter_sample", ["agent_id", "counter_id", "ts", "value"], [[
+        1,
+        1,
+        new Date(),
+        1,
+      ]]);
+      throw new Error("boom");
+    })
+  );
+  const n = await store.db.selectFrom("counter_sample").select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  assertEquals(Number(n?.n), 0);
+});
+
+storeTest("concurrent queries outside a transaction do not leak into it", async (store) => {
+  await sql`create table iso (v int)`.execute(store.db);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const tx = store.db.transaction().execute(async (t) => {
+    await t.insertInto("iso" as never).values({ v: 1 } as never).execute();
+    await gate;
+    throw new Error("rollback");
+  }).catch(() => {});
+  const outside = store.db.insertInto("iso" as never).values({ v: 2 } as never).execute();
+  release();
+  await Promise.all([tx, outside]);
+  const r = await sql<{ v: number }>`select v from iso`.execute(store.db);
+  assertEquals(r.rows.map((x) => x.v), [2]);
+}, ["pglite"]);
+
+Deno.test("an unreachable DATABASE_URL fails with a message naming it", async () => {
+  const err = await assertRejects(() => openStore({ databaseUrl: "postgres://nobody:secret@127.0.0.1:1/x" }));
+  assert(
+    err instanceof Error &&
+      /Cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/x/.test(err.message),
+    String(err),
+  );
+});

@@ -1,0 +1,116 @@
+/**
+ * Wire types shared by agent, server and worker. Each journal record carries one payload kind; its
+ * bytes are UTF-8 JSON of the matching type below (parsers in `parse.ts`).
+ * @module
+ */
+
+/** Kinds of journal records (the `kind` byte of a record). */
+export const RecordKind = {
+  /** {@linkcode SampleBatch}: counter samples taken at one moment. */
+  Samples: 1,
+  /** {@linkcode CheckResult}: one service-check result. */
+  Check: 2,
+  /** {@linkcode EventBatch}: telemetry events from local applications. */
+  Events: 3,
+  /** {@linkcode AgentNotice}: agent-side facts (drops, config applied, start). */
+  Notice: 4,
+} as const;
+/** A record kind number. */
+export type RecordKind = typeof RecordKind[keyof typeof RecordKind];
+
+/** One counter value. `key` is dotted (`cpu.busy_pct`, `fs./.free_pct`, `net.eth0.rx_bytes_per_s`). */
+export interface Sample {
+  key: string;
+  value: number;
+  /** Unit: `%`, `B`, `B/s`, `1/s`, `s`, `ms`, or empty. */
+  unit?: string;
+}
+
+/** Counter samples taken at one moment (`ts`, ms since epoch). */
+export interface SampleBatch {
+  ts: number;
+  samples: Sample[];
+}
+
+/** Service-check states, ordered by severity for roll-ups (UNKNOWN ranks between WARNING and CRITICAL
+ * in Nagios; Sonde ranks it as 3 for `worst-of` so a CRITICAL wins). */
+export type CheckState = "OK" | "WARNING" | "CRITICAL" | "UNKNOWN";
+
+/** Numeric code of a state as Nagios plugins exit with it. */
+export const STATE_CODE: Record<CheckState, number> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
+
+/** One performance-data item (`'label'=value[UOM];warn;crit;min;max`). */
+export interface PerfData {
+  label: string;
+  value: number;
+  uom?: string;
+  warn?: string;
+  crit?: string;
+  min?: number;
+  max?: number;
+}
+
+/** One service-check result. */
+export interface CheckResult {
+  /** The check's id in the agent configuration. */
+  checkId: string;
+  ts: number;
+  state: CheckState;
+  /** First line of output, or the reason for a timeout / crash. */
+  message: string;
+  durationMs: number;
+  perfdata?: PerfData[];
+}
+
+/** Telemetry event flags (bit set). */
+export const EventFlag = { ENTER: 1, LEAVE: 2, WAIT: 4, WARNING: 8, ERROR: 16, PROCESS_INFO: 32 } as const;
+
+/** Telemetry levels: an event is kept when its level ≤ the threshold wanted. */
+export const Level = { LOG: 0, NORMAL: 50, DETAIL: 60, DEBUG: 70 } as const;
+
+/** A typed telemetry parameter. `int64` values travel as decimal strings. */
+export type Param =
+  | { name: string; type: "int32"; value: number }
+  | { name: string; type: "int64"; value: string }
+  | { name: string; type: "string"; value: string };
+
+/** Application registration (appName, appId, appTierName, appTierId, extra properties). */
+export interface AppRegistration {
+  appName: string;
+  appId: string;
+  appTierName: string;
+  appTierId: string;
+  properties?: Record<string, string>;
+}
+
+/** One telemetry event. */
+export interface TelemetryEvent {
+  /** Microseconds since epoch. */
+  tsUs: number;
+  app: AppRegistration;
+  pid: number;
+  tid: number;
+  module: string;
+  /** Event id or text. */
+  text: string;
+  flags: number;
+  level: number;
+  params?: Param[];
+  /** W3C trace id, 32 lowercase hex. */
+  requestId: string;
+  /** 16 lowercase hex. */
+  spanId: string;
+  parentSpanId?: string;
+}
+
+/** A batch of telemetry events as journaled by the agent. */
+export interface EventBatch {
+  events: TelemetryEvent[];
+}
+
+/** Agent-side facts the server should know. */
+export interface AgentNotice {
+  ts: number;
+  type: "started" | "config_applied" | "dropped";
+  detail: Record<string, unknown>;
+}
