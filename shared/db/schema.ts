@@ -27,4 +27,27 @@ export interface CounterSampleTable {
 export interface Database {
   setting: SettingTable;
   counter_sample: CounterSampleTable;
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+}
+
+/** A user of the web client; `role` is admin, operator or viewer; no password for proxy-authenticated users. */
+export interface AppUserTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  disabled: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+/** A web session; `id` is the SHA-256 (hex) of the cookie token, never the token itself. */
+export interface UserSessionTable {
+  id: string;
+  user_id: number;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  remote: Generated<string>;
 }

@@ -4,8 +4,10 @@
  * @module
  */
 import * as m0001 from "./0001_foundation.ts";
+import * as m0003 from "./0003_web.ts";
 
 /** Migrations by name, applied in name order. */
 export const migrations = {
   "0001_foundation": m0001,
+  "0003_web": m0003,
 };
