@@ -4,7 +4,7 @@
  * This file only wires modules together.
  */
 import { configHelp, loadConfig, type Schema } from "@sonde/shared/config";
-import { openStore } from "@sonde/shared/db";
+import { installation, openStore } from "@sonde/shared/db";
 import { createLogger } from "@sonde/shared/log";
 import { runServices, startProcess } from "@sonde/shared/service";
 import { VERSION } from "@sonde/shared/version";
@@ -45,7 +45,12 @@ const services = await startProcess("start", async (started) => {
   await Deno.mkdir(etc, { recursive: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.data });
   started.push({ name: "store", stop: () => store.close() });
-  const app = createWebApp({ version: VERSION, health: () => Promise.resolve({ store: store.engine }) });
+  const install = await installation(store.db);
+  const app = createWebApp({
+    version: VERSION,
+    health: () =>
+      Promise.resolve({ store: store.engine, installation: install.id, since: install.createdAt }),
+  });
   const web = await serveWeb(app, config.listen);
   started.push(web);
   const url = `http://${config.listen.hostname}:${web.port}`;

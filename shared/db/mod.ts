@@ -15,3 +15,4 @@ export {
   listDayPartitions,
   PartitionCache,
 } from "./partitions.ts";
+export { getSetting, installation, putSetting } from "./settings.ts";
