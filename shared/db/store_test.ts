@@ -21,9 +21,15 @@ async function tables<DB>(store: { db: import("kysely").Kysely<DB> }): Promise<s
   return r.rows.map((x) => x.t);
 }
 
+/** A day-partitioned table shaped like counter samples, for partition and COPY tests. */
+async function createProbe<DB>(db: import("kysely").Kysely<DB>): Promise<void> {
+  await sql`create table probe_sample (agent_id int4 not null, counter_id int4 not null, ts timestamptz not null,
+    value float8 not null) partition by range (ts)`.execute(db);
+}
+
 storeTest("migrations go up, down and up again", async (store) => {
   const before = await tables(store);
-  assert(before.includes("setting") && before.includes("counter_sample"), `tables after open: ${before}`);
+  assert(before.includes("setting") && before.includes("sonde_migration"), `tables after open: ${before}`);
   const reverted = await migrateToZero(store.db);
   assert(reverted.length > 0);
   const none = await tables(store);
@@ -33,26 +39,28 @@ storeTest("migrations go up, down and up again", async (store) => {
 });
 
 storeTest("day partitions are created ahead and dropped when expired", async (store) => {
+  await createProbe(store.db);
   const now = Date.UTC(2026, 10, 26, 12);
-  const created = await ensureDayPartitions(store.db, "counter_sample", now - 20 * DAY, 24);
+  const created = await ensureDayPartitions(store.db, "probe_sample", now - 20 * DAY, 24);
   assertEquals(created.length, 24);
   assertEquals(
-    await ensureDayPartitions(store.db, "counter_sample", now, 3),
+    await ensureDayPartitions(store.db, "probe_sample", now, 3),
     [],
     "existing partitions are kept",
   );
-  await copyRows(store.db, "counter_sample", ["agent_id", "counter_id", "ts", "value"], [
+  await copyRows(store.db, "probe_sample", ["agent_id", "counter_id", "ts", "value"], [
     [1, 1, new Date(now - 15 * DAY), 1.5],
     [1, 1, new Date(now), 2.5],
     [1, 1, new Date(now + 2 * DAY), 3.5],
   ]);
-  const dropped = await dropExpiredPartitions(store.db, "counter_sample", 14 * DAY, now);
+  const dropped = await dropExpiredPartitions(store.db, "probe_sample", 14 * DAY, now);
   // days -20..-15 end before now-14d (the day at -14d still holds in-retention hours)
   assertEquals(dropped.length, 6);
-  const left = await listDayPartitions(store.db, "counter_sample");
+  const left = await listDayPartitions(store.db, "probe_sample");
   assertEquals(left.length, 18);
   assertEquals(left[0]!.day.getTime(), Date.UTC(2026, 10, 12));
-  const rows = await store.db.selectFrom("counter_sample").select(["value"]).orderBy("ts").execute();
+  const rows =
+    (await sql<{ value: number }>`select value from probe_sample order by ts`.execute(store.db)).rows;
   assertEquals(rows.map((r) => r.value), [2.5, 3.5], "the expired day's sample went with its partition");
 });
 
@@ -74,10 +82,11 @@ storeTest("COPY writes every row with escaping and nulls intact", async (store) 
 });
 
 storeTest("a COPY inside a failed transaction leaves nothing behind", async (store) => {
-  await ensureDayPartitions(store.db, "counter_sample", Date.now(), 1);
+  await createProbe(store.db);
+  await ensureDayPartitions(store.db, "probe_sample", Date.now(), 1);
   await assertRejects(() =>
     store.db.transaction().execute(async (tx) => {
-      await copyRows(tx, "counter_sample", ["agent_id", "counter_id", "ts", "value"], [[
+      await copyRows(tx, "probe_sample", ["agent_id", "counter_id", "ts", "value"], [[
         1,
         1,
         new Date(),
@@ -86,9 +95,8 @@ storeTest("a COPY inside a failed transaction leaves nothing behind", async (sto
       throw new Error("boom");
     })
   );
-  const n = await store.db.selectFrom("counter_sample").select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirst();
-  assertEquals(Number(n?.n), 0);
+  const n = (await sql<{ n: number }>`select count(*)::int as n from probe_sample`.execute(store.db)).rows[0];
+  assertEquals(n?.n, 0);
 });
 
 storeTest("concurrent queries outside a transaction do not leak into it", async (store) => {
