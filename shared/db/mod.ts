@@ -10,9 +10,13 @@ export { migrateDown, migrateToLatest, migrateToZero } from "./migrate.ts";
 export {
   dayKey,
   dayStart,
+  dropExpiredMonthPartitions,
   dropExpiredPartitions,
   ensureDayPartitions,
+  ensureMonthPartitions,
   listDayPartitions,
+  listMonthPartitions,
+  monthStart,
   PartitionCache,
 } from "./partitions.ts";
 export { getSetting, installation, putSetting } from "./settings.ts";

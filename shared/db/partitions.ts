@@ -100,23 +100,92 @@ export async function dropExpiredPartitions<T>(
   return dropped;
 }
 
+/** Start of the UTC month containing `t`. */
+export function monthStart(t: Date | number): Date {
+  const d = new Date(typeof t === "number" ? t : t.getTime());
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+}
+
+/**
+ * Creates monthly partitions (`<parent>_mYYYYMM`) of `parent` covering `months` months from the month
+ * of `from`; used for long-retention tables (1-hour rollups). Returns the names created.
+ */
+export async function ensureMonthPartitions<T>(
+  db: Kysely<T>,
+  parent: string,
+  from: Date | number,
+  months: number,
+): Promise<string[]> {
+  checkIdent(parent);
+  const existing = new Set((await listMonthPartitions(db, parent)).map((p) => p.name));
+  const created: string[] = [];
+  const first = monthStart(from);
+  for (let i = 0; i < months; i++) {
+    const start = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + i, 1));
+    const end = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + i + 1, 1));
+    const name = `${parent}_m${start.toISOString().slice(0, 7).replace("-", "")}`;
+    if (existing.has(name)) continue;
+    await sql`create table if not exists ${sql.id(name)} partition of ${sql.id(parent)}
+      for values from (${sql.lit(start.toISOString())}) to (${sql.lit(end.toISOString())})`.execute(db);
+    created.push(name);
+  }
+  return created;
+}
+
+/** Lists the monthly partitions of `parent`, oldest first (`day` is the month's first day). */
+export async function listMonthPartitions<T>(db: Kysely<T>, parent: string): Promise<DayPartition[]> {
+  checkIdent(parent);
+  const rows = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid
+    join pg_class p on p.oid = i.inhparent
+    where p.relname = ${parent}`.execute(db);
+  const re = new RegExp(`^${parent}_m(\\d{4})(\\d{2})$`);
+  const out: DayPartition[] = [];
+  for (const { name } of rows.rows) {
+    const m = re.exec(name);
+    if (m) out.push({ name, day: new Date(`${m[1]}-${m[2]}-01T00:00:00Z`) });
+  }
+  return out.sort((a, b) => a.day.getTime() - b.day.getTime());
+}
+
+/** Drops the monthly partitions of `parent` whose whole month ends before `now - retentionMs`. */
+export async function dropExpiredMonthPartitions<T>(
+  db: Kysely<T>,
+  parent: string,
+  retentionMs: number,
+  now: Date | number = Date.now(),
+): Promise<string[]> {
+  const cutoff = (typeof now === "number" ? now : now.getTime()) - retentionMs;
+  const dropped: string[] = [];
+  for (const p of await listMonthPartitions(db, parent)) {
+    const end = Date.UTC(p.day.getUTCFullYear(), p.day.getUTCMonth() + 1, 1);
+    if (end <= cutoff) {
+      await sql`drop table if exists ${sql.id(p.name)}`.execute(db);
+      dropped.push(p.name);
+    }
+  }
+  return dropped;
+}
+
 /**
  * Remembers which days already have partitions so hot ingest paths create missing ones only once.
  */
 export class PartitionCache {
-  #known = new Set<string>();
-  constructor(private readonly parent: string) {}
+  #known = new Set<number>();
+  constructor(private readonly parent: string, private readonly unit: "day" | "month" = "day") {}
 
-  /** Ensures partitions exist for every day touched by `timestamps` (ms). */
+  /** Ensures partitions exist for every day (or month) touched by `timestamps` (ms). */
   async ensure<T>(db: Kysely<T>, timestampsMs: Iterable<number>): Promise<void> {
     const missing = new Set<number>();
     for (const t of timestampsMs) {
-      const d = Math.floor(t / DAY_MS);
-      if (!this.#known.has(String(d))) missing.add(d);
+      const k = this.unit === "day" ? Math.floor(t / DAY_MS) * DAY_MS : monthStart(t).getTime();
+      if (!this.#known.has(k)) missing.add(k);
     }
-    for (const d of missing) {
-      await ensureDayPartitions(db, this.parent, d * DAY_MS, 1);
-      this.#known.add(String(d));
+    for (const k of missing) {
+      if (this.unit === "day") await ensureDayPartitions(db, this.parent, k, 1);
+      else await ensureMonthPartitions(db, this.parent, k, 1);
+      this.#known.add(k);
     }
   }
 

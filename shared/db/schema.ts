@@ -15,21 +15,156 @@ export interface SettingTable {
   updated_at: Generated<Timestamp>;
 }
 
-/** Raw counter samples, one row per sample; partitioned by day on `ts`; distribution column `agent_id`. */
-export interface CounterSampleTable {
-  agent_id: number;
-  counter_id: number;
-  ts: Timestamp;
-  value: number;
-}
-
 /** Every table of the store. */
 export interface Database {
   setting: SettingTable;
-  counter_sample: CounterSampleTable;
+  agent: AgentTable;
+  counter: CounterTable;
+  counter_block: CounterBlockTable;
+  counter_rollup_1m: CounterRollupTable;
+  counter_rollup_1h: CounterRollupTable;
+  check_result: CheckResultTable;
+  check_state: CheckStateTable;
+  service_group: ServiceGroupTable;
+  service: ServiceTable;
+  service_check: ServiceCheckTable;
+  object_status: ObjectStatusTable;
+  status_event: StatusEventTable;
+  server_lease: ServerLeaseTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
 }
+
+/** A monitored agent, its pinned certificate fingerprint and its pull cursor (`acked_seq`). */
+export interface AgentTable {
+  id: Generated<number>;
+  name: string;
+  address: string;
+  fingerprint: string | null;
+  pending_fingerprint: string | null;
+  state: Generated<string>;
+  hostname: string | null;
+  version: string | null;
+  acked_seq: Generated<number>;
+  agent_last_seq: Generated<number>;
+  buffer_bytes: Generated<number>;
+  oldest_age_s: Generated<number>;
+  dropped_records: Generated<number>;
+  config_version: Generated<number>;
+  last_pull_at: Timestamp | null;
+  last_ok_at: Timestamp | null;
+  last_error: string | null;
+  failures: Generated<number>;
+  created_at: Generated<Timestamp>;
+}
+
+/** A counter series of one agent (`cpu.busy_pct`); distribution column `agent_id`. */
+export interface CounterTable {
+  agent_id: number;
+  id: Generated<number>;
+  key: string;
+  unit: Generated<string>;
+}
+
+/** Samples of one series from one pull: parallel arrays of times (ms) and values; partitioned by day. */
+export interface CounterBlockTable {
+  agent_id: number;
+  counter_id: number;
+  block_start: Timestamp;
+  block_end: Timestamp;
+  ts_ms: number[];
+  vals: number[];
+}
+
+/** Aggregates of one series per bucket (1 minute or 1 hour). */
+export interface CounterRollupTable {
+  agent_id: number;
+  counter_id: number;
+  bucket: Timestamp;
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+  last: number;
+  last_ts: Timestamp;
+}
+
+/** Every check result; partitioned by day on `ts`; distribution column `agent_id`. */
+export interface CheckResultTable {
+  agent_id: number;
+  check_id: string;
+  ts: Timestamp;
+  state: string;
+  message: string;
+  duration_ms: number;
+  perfdata: unknown;
+}
+
+/** The latest result of each check. */
+export interface CheckStateTable extends CheckResultTable {}
+
+/** A service group; `rule` says how its state rolls up (`{"type":"worst"}` or a percentage rule). */
+export interface ServiceGroupTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  description: Generated<string>;
+  rule: ColumnType<unknown, string | undefined, string>;
+  auto_key: string | null;
+}
+
+/** A service bound to one agent. */
+export interface ServiceTable {
+  id: Generated<number>;
+  name: string;
+  agent_id: number | null;
+  group_id: number | null;
+  description: Generated<string>;
+  auto_key: string | null;
+}
+
+/** A check of a service, run by the service's agent as check `c<id>`. */
+export interface ServiceCheckTable {
+  id: Generated<number>;
+  service_id: number;
+  name: string;
+  type: string;
+  interval_ms: number;
+  timeout_ms: number;
+  params: ColumnType<unknown, string, string>;
+  enabled: Generated<boolean>;
+}
+
+/** Current state of a service (`s:<id>`) or group (`g:<id>`). */
+export interface ObjectStatusTable {
+  object_id: string;
+  state: string;
+  since: Timestamp;
+  cause: Generated<string>;
+}
+
+/** A status change, offered to notification. */
+export interface StatusEventTable {
+  id: Generated<number>;
+  ts: Timestamp;
+  object_id: string;
+  object_name: string;
+  old_state: string;
+  new_state: string;
+  cause: string;
+  notified: Generated<boolean>;
+}
+
+/** The pull lease: exactly one live server holds `name = 'pull'`. */
+export interface ServerLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: Timestamp;
+  epoch: Generated<number>;
+}
+
+/** A timestamp column with a database default (`now()`). */
+export type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 /** A user of the web client; `role` is admin, operator or viewer; no password for proxy-authenticated users. */
 export interface AppUserTable {
@@ -38,16 +173,16 @@ export interface AppUserTable {
   role: string;
   password_hash: string | null;
   disabled: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }
 
 /** A web session; `id` is the SHA-256 (hex) of the cookie token, never the token itself. */
 export interface UserSessionTable {
   id: string;
   user_id: number;
-  created_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  last_seen_at: DefaultTimestamp;
   expires_at: Timestamp;
   remote: Generated<string>;
 }

@@ -3,9 +3,12 @@ import { sql } from "kysely";
 import { storeTest } from "../../tests/helpers/store.ts";
 import {
   copyRows,
+  dropExpiredMonthPartitions,
   dropExpiredPartitions,
   ensureDayPartitions,
+  ensureMonthPartitions,
   listDayPartitions,
+  listMonthPartitions,
   migrateToLatest,
   migrateToZero,
   openStore,
@@ -123,3 +126,14 @@ Deno.test("an unreachable DATABASE_URL fails with a message naming it", async ()
     String(err),
   );
 });
+
+storeTest("monthly partitions of the 1-hour rollups are created and dropped by month", async (store) => {
+  const now = Date.UTC(2026, 10, 26);
+  const created = await ensureMonthPartitions(store.db, "counter_rollup_1h", Date.UTC(2024, 9, 15), 26);
+  assertEquals(created[0], "counter_rollup_1h_m202410");
+  assertEquals(created.at(-1), "counter_rollup_1h_m202611");
+  const dropped = await dropExpiredMonthPartitions(store.db, "counter_rollup_1h", 730 * DAY, now);
+  // two years back from 2026-11-26 is 2024-11-26: only October 2024 ended before it
+  assertEquals(dropped, ["counter_rollup_1h_m202410"]);
+  assertEquals((await listMonthPartitions(store.db, "counter_rollup_1h")).length, 25);
+}, ["postgres"]);

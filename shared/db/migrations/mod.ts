@@ -4,10 +4,12 @@
  * @module
  */
 import * as m0001 from "./0001_foundation.ts";
+import * as m0002 from "./0002_server.ts";
 import * as m0003 from "./0003_web.ts";
 
 /** Migrations by name, applied in name order. */
 export const migrations = {
   "0001_foundation": m0001,
+  "0002_server": m0002,
   "0003_web": m0003,
 };
