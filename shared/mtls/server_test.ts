@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
+import { logSink } from "../log.ts";
+import { SondeError } from "../errors.ts";
+import { ensureServiceIdentity } from "../trust/identity.ts";
+import { addTrustedFingerprint } from "../trust/trust_file.ts";
+import { createMtlsClient } from "./client.ts";
+import { fileTrustPolicy } from "./file_policy.ts";
+import { peerFingerprint, serveMtls } from "./server.ts";
+
+function captureLogs(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const write = logSink.write;
+  logSink.write = (l) => lines.push(l);
+  return { lines, restore: () => (logSink.write = write) };
+}
+
+Deno.test("serveMtls answers trusted callers over a kept-alive connection and refuses others", async () => {
+  const etc = await Deno.makeTempDir({ prefix: "sonde_mtls_" });
+  const logs = captureLogs();
+  const server = await ensureServiceIdentity(etc, "server");
+  const worker = await ensureServiceIdentity(etc, "worker");
+  const ports = new Set<number>();
+  const app = new Hono().get("/v1/who", (c) => {
+    const incoming = (c.env as { incoming: { socket: { remotePort: number } } }).incoming;
+    ports.add(incoming.socket.remotePort);
+    return c.json({ caller: peerFingerprint(c) });
+  });
+  // the worker trusts the server (written by ensureServiceIdentity("server")); the agent is a stranger
+  const srv = await serveMtls(app, {
+    listen: { hostname: "127.0.0.1", port: 0 },
+    identity: worker,
+    trust: fileTrustPolicy(worker.trustFile),
+    name: "worker",
+  });
+  const url = `https://127.0.0.1:${srv.port}/v1/who`;
+  const client = createMtlsClient({ identity: server, pin: worker.server.fingerprint });
+  try {
+    for (let i = 0; i < 5; i++) {
+      const res = await client.getJson(url);
+      assertEquals(res.value, { caller: server.client.fingerprint });
+      assertEquals(res.peerFingerprint, worker.server.fingerprint);
+    }
+    assertEquals(ports.size, 1, "five requests must share one kept-alive connection");
+
+    const stranger = await ensureServiceIdentity(etc, "agent");
+    const strangerClient = createMtlsClient({ identity: stranger, pin: worker.server.fingerprint });
+    const refused = await assertRejects(() => strangerClient.request(url));
+    assert(refused instanceof SondeError && refused.code === "request_failed", String(refused));
+    assert(
+      logs.lines.some((l) => l.includes(stranger.client.fingerprint) && l.includes("127.0.0.1")),
+      "a log line names the refused fingerprint and the peer",
+    );
+    // trusting it in the file takes effect on the next connection, no restart
+    await addTrustedFingerprint(worker.trustFile, stranger.client.fingerprint);
+    assertEquals((await strangerClient.getJson(url)).value, { caller: stranger.client.fingerprint });
+    strangerClient.close();
+
+    const wrongPin = createMtlsClient({ identity: server, pin: () => false });
+    const e = await assertRejects(() => wrongPin.request(url), "is not trusted");
+    assert(e instanceof SondeError && e.code === "untrusted_peer");
+    assert(e.message.includes(worker.server.fingerprint), e.message);
+    wrongPin.close();
+  } finally {
+    client.close();
+    await srv.stop();
+    logs.restore();
+    await Deno.remove(etc, { recursive: true });
+  }
+});
