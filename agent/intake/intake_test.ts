@@ -1,0 +1,110 @@
+import type { TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import { logSink } from "@sonde/shared/log";
+import { assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import { startIntake } from "./intake.ts";
+import { realisticBody } from "./proto_fixture.ts";
+
+logSink.level = "warn";
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+function event(level: number, flags = 1): TelemetryEvent {
+  return {
+    tsUs: 1_790_000_000_000_000,
+    app: { appName: "shop", appId: "1", appTierName: "web", appTierId: "w1" },
+    pid: 1,
+    tid: 0,
+    module: "m",
+    text: "GET /",
+    flags,
+    level,
+    requestId: "4bf92f3577b34da6a3ce929d0e0e4736",
+    spanId: "00f067aa0ba902b7",
+  };
+}
+
+async function post(
+  port: number,
+  path: string,
+  body: BodyInit | Uint8Array<ArrayBuffer>,
+  headers: Record<string, string>,
+) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body, headers });
+  return { status: res.status, text: await res.text() };
+}
+
+Deno.test({
+  name: "intake rejects garbage, truncated, oversized and mistyped bodies with 4xx and keeps serving",
+  ...opts,
+  fn: async () => {
+    const got: TelemetryEvent[] = [];
+    const intake = await startIntake({
+      listen: { port: 0 },
+      maxBodyBytes: 64 * 1024,
+      sink: { events: (b) => (got.push(...b.events), true) },
+    });
+    const p = intake.port;
+    const proto = { "content-type": "application/x-protobuf" };
+    const json = { "content-type": "application/json" };
+    try {
+      const valid = realisticBody(2, 3);
+      let r = await post(p, "/v1/traces", Uint8Array.from([0xff, 0xff, 0xff, 0x01, 0x02]), proto);
+      assertEquals(r.status, 400);
+      assertMatch(r.text, /Cannot decode protobuf/);
+      r = await post(p, "/v1/traces", valid.slice(0, valid.length - 9), proto);
+      assertEquals(r.status, 400);
+      r = await post(p, "/v1/traces", realisticBody(400, 4), proto);
+      assertEquals(r.status, 413);
+      assertMatch(r.text, /larger than 65536 bytes/);
+      r = await post(p, "/v1/traces", "hello", { "content-type": "text/plain" });
+      assertEquals(r.status, 415);
+      r = await post(p, "/v1/traces", "{not json", json);
+      assertEquals(r.status, 400);
+      r = await post(p, "/v1/traces", valid, { ...proto, "content-encoding": "gzip" });
+      assertEquals(r.status, 400, "bytes that are not gzip");
+      r = await post(p, "/sonde/v1/events", JSON.stringify({ events: [{ ...event(0), flags: "x" }] }), json);
+      assertEquals(r.status, 400);
+      assertMatch(JSON.parse(r.text).error, /"events\[0\]\.flags" must be an integer/);
+      const bomb = await new Response(
+        new Blob([new Uint8Array(10 * 1024 * 1024)]).stream().pipeThrough(new CompressionStream("gzip")),
+      ).arrayBuffer();
+      r = await post(p, "/v1/traces", bomb, { ...proto, "content-encoding": "gzip" });
+      assertEquals(r.status, 413, "gzip bomb");
+      const s = intake.stats();
+      assertEquals(s.rejected, { bad_request: 5, too_large: 2, unsupported_type: 1 });
+      assertEquals(got.length, 0);
+      r = await post(p, "/v1/traces", valid, proto);
+      assertEquals(r.status, 200, "still serving");
+      assertEquals(got.length, 12);
+    } finally {
+      await intake.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "intake drops events above the wanted level and refuses when the sink is full",
+  ...opts,
+  fn: async () => {
+    const got: TelemetryEvent[] = [];
+    let full = false;
+    const intake = await startIntake({
+      listen: { port: 0 },
+      levelFor: (e) => (e.app.appTierName === "web" ? 50 : 0),
+      sink: { events: (b) => (full ? false : (got.push(...b.events), true)) },
+    });
+    const json = { "content-type": "application/json" };
+    try {
+      const body = JSON.stringify({ events: [event(0), event(50), event(60), event(70)] });
+      let r = await post(intake.port, "/sonde/v1/events", body, json);
+      assertEquals(r.status, 200);
+      assertEquals(got.map((e) => e.level), [0, 50]);
+      full = true;
+      r = await post(intake.port, "/sonde/v1/events", body, json);
+      assertEquals(r.status, 503);
+      const s = intake.stats();
+      assertEquals([s.accepted, s.droppedLevel, s.droppedSink], [2, 4, 2]);
+    } finally {
+      await intake.stop();
+    }
+  },
+});
