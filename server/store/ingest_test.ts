@@ -1,0 +1,72 @@
+import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
+import { sql } from "kysely";
+import { storeTest } from "../../tests/helpers/store.ts";
+import { RecordKind } from "@sonde/shared/wire/types";
+import type { JournalRecord } from "@sonde/shared/wire/record_codec";
+import { CursorMovedError, Ingestor } from "./ingest.ts";
+
+const enc = new TextEncoder();
+function rec(seq: number, kind: number, value: unknown): JournalRecord {
+  return { seq, kind, ts: 0, payload: enc.encode(JSON.stringify(value)) };
+}
+
+const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);
+
+storeTest("a pulled batch stores counters, rollups, checks and the cursor together", async (store) => {
+  const { id } = await store.db.insertInto("agent").values({ name: "a1", address: "127.0.0.1:1" }).returning(
+    "id",
+  )
+    .executeTakeFirstOrThrow();
+  const ing = new Ingestor(store.db);
+  const records = [
+    rec(1, RecordKind.Samples, {
+      ts: T0,
+      samples: [{ key: "cpu.busy_pct", value: 10, unit: "%" }, { key: "mem.used", value: 5 }],
+    }),
+    rec(2, RecordKind.Samples, { ts: T0 + 30_000, samples: [{ key: "cpu.busy_pct", value: 30, unit: "%" }] }),
+    rec(3, RecordKind.Check, {
+      checkId: "c1",
+      ts: T0 + 1000,
+      state: "WARNING",
+      message: "slow",
+      durationMs: 12,
+    }),
+    rec(4, RecordKind.Samples, { ts: T0 + 70_000, samples: [{ key: "cpu.busy_pct", value: 50, unit: "%" }] }),
+    rec(5, 99, { junk: true }),
+  ];
+  const r = await ing.ingest(id, 0, records);
+  assertEquals({ samples: r.samples, checks: r.checks, rejected: r.rejected, acked: r.ackedSeq }, {
+    samples: 4,
+    checks: 1,
+    rejected: 1,
+    acked: 5,
+  });
+  const agent = await store.db.selectFrom("agent").select("acked_seq").where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  assertEquals(agent.acked_seq, 5);
+  const points = await sql<{ t: number; v: number }>`
+    select t, v from counter_block b join counter c on c.agent_id = b.agent_id and c.id = b.counter_id,
+      unnest(b.ts_ms, b.vals) as u(t, v) where c.key = 'cpu.busy_pct' order by t`.execute(store.db);
+  assertEquals(points.rows.map((p) => [Number(p.t) - T0, p.v]), [[0, 10], [30_000, 30], [70_000, 50]]);
+  const minutes = await sql<{ n: number; sum: number; last: number }>`
+    select n, sum, last from counter_rollup_1m m join counter c on c.agent_id = m.agent_id and c.id = m.counter_id
+    where c.key = 'cpu.busy_pct' order by bucket`.execute(store.db);
+  assertEquals(minutes.rows, [{ n: 2, sum: 40, last: 30 }, { n: 1, sum: 50, last: 50 }]);
+  const cs = await store.db.selectFrom("check_state").selectAll().executeTakeFirstOrThrow();
+  assertEquals([cs.check_id, cs.state, cs.message], ["c1", "WARNING", "slow"]);
+
+  // the same batch again (ack lost, agent resends): nothing doubles
+  const again = await ing.ingest(id, 5, records);
+  assertEquals(again.records, 0);
+  // a stale cursor (another server stored it first) is refused, nothing written
+  await assertRejects(() =>
+    ing.ingest(id, 0, [rec(6, RecordKind.Samples, { ts: T0, samples: [{ key: "x", value: 1 }] })])
+  );
+  const n = await sql<{ n: number }>`select count(*)::int as n from counter where key = 'x'`.execute(
+    store.db,
+  );
+  assertEquals(n.rows[0]!.n, 0, "the refused batch left no series behind");
+  const hours = await sql<{ n: number }>`select sum(n)::int as n from counter_rollup_1h`.execute(store.db);
+  assertEquals(hours.rows[0]!.n, 4);
+  assert(CursorMovedError);
+});
