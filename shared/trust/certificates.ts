@@ -36,7 +36,7 @@ export interface CertificateMaterial {
 /** Result of checking a certificate file. */
 export type CertificateCheck =
   | { ok: true; material: CertificateMaterial; notAfter: Date }
-  | { ok: false; reason: string; fingerprint?: string };
+  | { ok: false; reason: string; fingerprint?: string; missing?: boolean };
 
 /** Options of {@linkcode generateCertificate}. */
 export interface CertificateOptions {
@@ -184,8 +184,10 @@ export async function readCertificateFile(path: string, now = new Date()): Promi
   try {
     text = await Deno.readTextFile(path);
   } catch (e) {
-    const reason = e instanceof Deno.errors.NotFound ? `"${path}" does not exist` : `cannot read "${path}"`;
-    return { ok: false, reason: `${reason}: ${errorMessage(e)}` };
+    if (e instanceof Deno.errors.NotFound) {
+      return { ok: false, reason: `"${path}" does not exist`, missing: true };
+    }
+    return { ok: false, reason: `cannot read "${path}": ${errorMessage(e)}` };
   }
   return parseCertificatePem(text, `"${path}"`, now);
 }

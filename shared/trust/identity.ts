@@ -93,7 +93,8 @@ interface Ensured {
 async function ensureCertificate(path: string, commonName: string, log: Logger): Promise<Ensured> {
   const check = await readCertificateFile(path);
   if (check.ok) return { material: check.material };
-  log.warn("certificate invalid, generating a new one", { path, reason: check.reason });
+  if (check.missing) log.info("creating certificate", { path });
+  else log.warn("certificate invalid, generating a new one", { path, reason: check.reason });
   const material = await generateCertificate({ commonName });
   await writeFileAtomic(path, material.keyPem + material.certPem, 0o600);
   return { material, replaced: check.fingerprint };
