@@ -282,6 +282,38 @@ export interface Statistics {
   groups: { key: string; count: number; errorRate: number; p95Us: number }[];
 }
 
+/** A recording session: while it runs, agents forward events up to `level` for matching requests. */
+export interface RecordingSession {
+  id: string;
+  /** Only requests of this application (all when absent). */
+  appName?: string;
+  /** Only requests whose columns, parameters or texts contain this value (all when absent). */
+  filter?: string;
+  level: number;
+  description: string;
+  /** ISO times. */
+  startedAt: string;
+  /** When the session ends by itself. */
+  untilAt: string;
+  stoppedAt?: string;
+  state: "running" | "stopped";
+  /** Requests recorded (known once stopped). */
+  requestCount: number;
+  /** Created by {@linkcode Backend.importSession}. */
+  imported: boolean;
+}
+
+/** Input of {@linkcode Backend.startSession}. */
+export interface StartSessionInput {
+  appName?: string;
+  filter?: string;
+  /** Level up to which events are forwarded (DETAIL 60, DEBUG 70). */
+  level: number;
+  description?: string;
+  /** Ends by itself after this long (default 1 h). */
+  durationMs?: number;
+}
+
 /**
  * Everything the Webservice asks of the rest of Sonde. Implementations throw
  * `ValidationError` (with field paths in `problems`, e.g. `checks[0].params.url: must be an http(s) URL`)
@@ -308,4 +340,15 @@ export interface Backend {
   live(pool: number | null, onRequest: (row: RequestRow) => void): () => void;
   /** Takes a batch of browser telemetry (SDK format). */
   browserTelemetry(body: unknown): Promise<{ accepted: number }>;
+  /** Recording sessions, newest first (Worker). */
+  sessions?(): Promise<RecordingSession[]>;
+  startSession?(input: StartSessionInput): Promise<RecordingSession>;
+  stopSession?(id: string): Promise<RecordingSession>;
+  /** One JSON-lines file: the session, then one line per request with its events. */
+  exportSession?(id: string): Promise<string>;
+  /** Re-creates an exported session (new id) holding the same requests and events. */
+  importSession?(body: string): Promise<RecordingSession>;
+  /** The session's requests like a request list, oldest first. */
+  sessionRequests?(id: string, cursor?: string, limit?: number): Promise<RequestPage>;
+  sessionRequest?(id: string, requestId: string): Promise<RequestDetail>;
 }
