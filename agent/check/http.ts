@@ -1,0 +1,125 @@
+/**
+ * HTTP(S) check: method and URL, expected status (default any 2xx/3xx), body keyword or regex,
+ * response-time thresholds (`warnMs` / `critMs`, Nagios ranges in ms) and days until the TLS certificate
+ * expires (`certWarnDays` / `certCritDays`, read from the peer certificate of the same connection).
+ * A connection failure or an unverifiable certificate (unless `tlsVerify: false`) is CRITICAL.
+ * @module
+ */
+import http from "node:http";
+import https from "node:https";
+import type { TLSSocket } from "node:tls";
+import type { CheckSpecOf } from "@sonde/shared/wire/agent_config";
+import { toRegExp } from "@sonde/shared/wire/agent_config";
+import type { PerfData } from "@sonde/shared/wire/types";
+import type { CheckOutcome, CheckType } from "./check_type.ts";
+import { thresholdState, worst } from "./range.ts";
+
+/** Bytes of body kept for keyword / regex matching. */
+const MAX_BODY = 1 << 20;
+const DAY_MS = 86_400_000;
+
+interface Response {
+  status: number;
+  body: string;
+  ms: number;
+  certValidTo?: string;
+}
+
+function request(spec: CheckSpecOf<"http">, signal: AbortSignal): Promise<Response> {
+  const p = spec.params;
+  const lib = p.url.toLowerCase().startsWith("https:") ? https : http;
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = lib.request(p.url, {
+      method: p.method,
+      headers: { "user-agent": "sonde-agent", ...p.headers },
+      agent: false,
+      signal,
+      rejectUnauthorized: p.tlsVerify,
+    }, (res) => {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      res.on("data", (chunk: Uint8Array) => {
+        if (size < MAX_BODY) chunks.push(chunk.subarray(0, MAX_BODY - size));
+        size += chunk.length;
+      });
+      res.on("error", reject);
+      res.on("end", () => {
+        const cert = (res.socket as TLSSocket | null)?.getPeerCertificate?.();
+        resolve({
+          status: res.statusCode ?? 0,
+          body: new TextDecoder().decode(concat(chunks)),
+          ms: performance.now() - t0,
+          certValidTo: cert?.valid_to,
+        });
+      });
+    });
+    req.on("error", reject);
+    req.end(p.body);
+  });
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** The HTTP(S) check type. */
+export const httpCheck: CheckType<"http"> = {
+  type: "http",
+  timeoutState: "CRITICAL",
+  async run(spec, signal): Promise<CheckOutcome> {
+    const p = spec.params;
+    let res: Response;
+    try {
+      res = await request(spec, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return { state: "CRITICAL", message: `Cannot reach ${p.url}: ${(error as Error).message}` };
+    }
+    const ms = Math.round(res.ms);
+    const perfdata: PerfData[] = [{ label: "time", value: ms, uom: "ms", warn: p.warnMs, crit: p.critMs }];
+    const problems: string[] = [];
+    let state = thresholdState(ms, p.warnMs, p.critMs);
+    if (state !== "OK") problems.push(`response time ${ms} ms`);
+    const statusOk = p.expectStatus
+      ? p.expectStatus.includes(res.status)
+      : res.status >= 200 && res.status < 400;
+    if (!statusOk) {
+      state = "CRITICAL";
+      problems.push(`status ${res.status}, expected ${p.expectStatus?.join(" or ") ?? "2xx or 3xx"}`);
+    }
+    if (p.keyword !== undefined && !res.body.includes(p.keyword)) {
+      state = "CRITICAL";
+      problems.push(`keyword "${p.keyword}" not found`);
+    }
+    if (p.regex !== undefined && !toRegExp(p.regex).test(res.body)) {
+      state = "CRITICAL";
+      problems.push(`pattern ${p.regex} not found`);
+    }
+    let certNote = "";
+    if (res.certValidTo && (p.certWarnDays !== undefined || p.certCritDays !== undefined)) {
+      const days = Math.floor((Date.parse(res.certValidTo) - Date.now()) / DAY_MS);
+      perfdata.push({ label: "cert_days", value: days, uom: "" });
+      certNote = `, certificate expires in ${days} days`;
+      const certState = p.certCritDays !== undefined && days < p.certCritDays
+        ? "CRITICAL"
+        : p.certWarnDays !== undefined && days < p.certWarnDays
+        ? "WARNING"
+        : "OK";
+      if (certState !== "OK") problems.push(`certificate expires in ${days} days (${res.certValidTo})`);
+      state = worst(state, certState);
+    }
+    const summary = `HTTP ${res.status} in ${ms} ms, ${res.body.length} bytes${certNote}`;
+    return {
+      state,
+      message: problems.length ? `${state}: ${problems.join("; ")} (${summary})` : summary,
+      perfdata,
+    };
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * HTTP(S) checks against local servers: status, keyword, regex, slow responses, timeouts and the TLS
+ * certificate's expiry (a real certificate made by openssl).
+ */
+import { assert, assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
+import https from "node:https";
+import { type HttpParams, parseAgentConfig } from "@sonde/shared/wire/agent_config";
+import type { CheckSpec } from "@sonde/shared/wire/agent_config";
+import { runCheck } from "./runner.ts";
+
+const ctx = { latest: () => undefined };
+
+function check(params: Partial<HttpParams> & { url: string }, timeoutMs = 2000): CheckSpec {
+  return parseAgentConfig({ checks: [{ id: "web", type: "http", timeoutMs, params }] }).checks[0]!;
+}
+
+async function withServer(fn: (base: string) => Promise<void>): Promise<void> {
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/slow") await new Promise((r) => setTimeout(r, 250));
+    if (path === "/hang") await new Promise((r) => setTimeout(r, 1000));
+    if (path === "/error") return new Response("boom", { status: 503 });
+    if (path === "/echo") return new Response(`${req.method} ${await req.text()}`);
+    return new Response("<h1>Welcome to Sonde</h1>");
+  });
+  await fn(`http://127.0.0.1:${server.addr.port}`);
+}
+
+Deno.test("http: status, keyword and regex; failures are CRITICAL with what was wrong", async () => {
+  await withServer(async (base) => {
+    const ok = await runCheck(check({ url: `${base}/`, keyword: "Welcome", regex: "/sonde/i" }), ctx);
+    assertEquals(ok.state, "OK", ok.message);
+    assertMatch(ok.message, /^HTTP 200 in \d+ ms, 25 bytes$/);
+    assertEquals(ok.perfdata?.[0]?.label, "time");
+    const missing = await runCheck(check({ url: `${base}/`, keyword: "Goodbye" }), ctx);
+    assertEquals(missing.state, "CRITICAL");
+    assertMatch(missing.message, /keyword "Goodbye" not found/);
+    const regex = await runCheck(check({ url: `${base}/`, regex: "^<h2>" }), ctx);
+    assertEquals(regex.state, "CRITICAL");
+    assertMatch(regex.message, /pattern \^<h2> not found/);
+    const status = await runCheck(check({ url: `${base}/error` }), ctx);
+    assertEquals(status.state, "CRITICAL");
+    assertMatch(status.message, /status 503, expected 2xx or 3xx/);
+    const expected = await runCheck(check({ url: `${base}/error`, expectStatus: [503] }), ctx);
+    assertEquals(expected.state, "OK");
+    const post = await runCheck(
+      check({ url: `${base}/echo`, method: "post", body: "ping", keyword: "POST ping" }),
+      ctx,
+    );
+    assertEquals(post.state, "OK", post.message);
+  });
+});
+
+Deno.test("http: a slow response crosses the warning threshold; no answer in time is CRITICAL", async () => {
+  await withServer(async (base) => {
+    const slow = await runCheck(check({ url: `${base}/slow`, warnMs: "200", critMs: "2000" }), ctx);
+    assertEquals(slow.state, "WARNING", slow.message);
+    assertMatch(slow.message, /^WARNING: response time \d+ ms/);
+    const t0 = performance.now();
+    const hung = await runCheck(check({ url: `${base}/hang` }, 300), ctx);
+    assertEquals(hung.state, "CRITICAL");
+    assertEquals(hung.message, 'http check "web" timed out after 300 ms');
+    assert(performance.now() - t0 < 1000, "returned at the timeout");
+  });
+});
+
+Deno.test("http: a refused connection is CRITICAL with the reason", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  const r = await runCheck(check({ url: `http://127.0.0.1:${port}/` }), ctx);
+  assertEquals(r.state, "CRITICAL");
+  assertMatch(r.message, new RegExp(`Cannot reach http://127.0.0.1:${port}/: .*(refused|ECONNREFUSED)`, "i"));
+});
+
+Deno.test("https: days until the certificate expires give WARNING / CRITICAL; untrusted is CRITICAL", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const gen = await new Deno.Command("openssl", {
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        `${dir}/k.pem`,
+        "-out",
+        `${dir}/c.pem`,
+        "-days",
+        "20",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      stderr: "null",
+    }).output();
+    assert(gen.success, "openssl made a certificate");
+    const server = https.createServer(
+      { key: await Deno.readTextFile(`${dir}/k.pem`), cert: await Deno.readTextFile(`${dir}/c.pem`) },
+      (_req, res) => res.end("secure hello"),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      const warn = await runCheck(check({ url, tlsVerify: false, certWarnDays: 30, certCritDays: 7 }), ctx);
+      assertEquals(warn.state, "WARNING", warn.message);
+      assertMatch(warn.message, /certificate expires in (19|20) days/);
+      assert([19, 20].includes(warn.perfdata?.find((p) => p.label === "cert_days")?.value ?? -1));
+      const crit = await runCheck(check({ url, tlsVerify: false, certCritDays: 25 }), ctx);
+      assertEquals(crit.state, "CRITICAL");
+      const fine = await runCheck(check({ url, tlsVerify: false, certWarnDays: 10, keyword: "secure" }), ctx);
+      assertEquals(fine.state, "OK", fine.message);
+      const verified = await runCheck(check({ url }), ctx);
+      assertEquals(verified.state, "CRITICAL");
+      assertMatch(verified.message, /^Cannot reach https:.*(self.signed|certificate)/i);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
