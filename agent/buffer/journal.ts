@@ -1,0 +1,424 @@
+/**
+ * The agent's disk journal: append-only segment files of records in the shared record format, each
+ * with a sequence number that never repeats. Bounded by bytes and by age (the oldest segments are
+ * dropped first, acknowledged or not, and every dropped record is counted); acknowledged segments are
+ * freed; after `kill -9` the torn tail of the last segment is cut and the sequence continues.
+ * @module
+ */
+import { createLogger, type Logger } from "@sonde/shared/log";
+import {
+  DEFAULT_MAX_RECORD_BYTES,
+  encodeRecordInto,
+  type JournalRecord,
+  RECORD_HEADER_BYTES,
+} from "@sonde/shared/wire/record_codec";
+import { type JournalState, loadState, saveState } from "./journal_state.ts";
+import { recoverSegments, scanAndCut } from "./recover.ts";
+import {
+  INDEX_EVERY_BYTES,
+  indexFloor,
+  scanSegment,
+  type Segment,
+  segmentName,
+  writeAll,
+} from "./segment.ts";
+import { findSegment, readSegments } from "./segment_reader.ts";
+
+/** When appended records reach the disk. */
+export type FsyncPolicy = "always" | "batch" | "never";
+
+/** Options of {@linkcode Journal.open}. */
+export interface JournalOptions {
+  /** Upper bound of all segment files together; default 256 MiB. */
+  maxBytes?: number;
+  /** Records older than this are dropped (whole segments); default 7 days; 0 disables. */
+  maxAgeMs?: number;
+  /** A segment is closed once it reaches this size; default 4 MiB (at most a quarter of maxBytes). */
+  segmentBytes?: number;
+  /** `always`: fsync every append; `batch`: every `fsyncIntervalMs` and on flush; `never`: leave it to the OS. */
+  fsync?: FsyncPolicy;
+  /** Default 200 ms. */
+  fsyncIntervalMs?: number;
+  /** Largest record accepted; default 64 MiB. */
+  maxRecordBytes?: number;
+  log?: Logger;
+}
+
+/** Records read from the journal: decoded views plus the raw bytes, ready to ship as they are. */
+export interface JournalBatch {
+  records: JournalRecord[];
+  /** The records concatenated in the on-disk (and wire) format. */
+  bytes: Uint8Array;
+  /** Seq of the last record returned, or the `afterSeq` asked for when there was nothing. */
+  lastSeq: number;
+}
+
+/** Counters of the journal. */
+export interface JournalStats {
+  /** Bytes of all retained segments. */
+  bytes: number;
+  /** Retained records not yet acknowledged. */
+  records: number;
+  /** Time (ms) of the oldest unacknowledged record, or `null` when there is none. */
+  oldestTs: number | null;
+  /** First retained seq (`lastSeq + 1` when nothing is retained). */
+  firstSeq: number;
+  lastSeq: number;
+  ackedSeq: number;
+  droppedRecords: number;
+  droppedBytes: number;
+}
+
+const WRITE_BUFFER_BYTES = 256 * 1024;
+const EMPTY = new Uint8Array(0);
+
+interface Active {
+  seg: Segment;
+  file: Deno.FsFile;
+  /** Bytes already handed to the OS. */
+  written: number;
+  lastIndexed: number;
+}
+
+/** The disk journal. Not safe for two processes on one folder. */
+export class Journal {
+  readonly dir: string;
+  readonly #o: Required<Omit<JournalOptions, "log">>;
+  readonly #log: Logger;
+  #state: JournalState;
+  #segments: Segment[] = [];
+  #active: Active | undefined;
+  #pending = new Uint8Array(WRITE_BUFFER_BYTES);
+  #pendingLen = 0;
+  #totalBytes = 0;
+  #dirty = false;
+  #closed = false;
+  #writeTimer: ReturnType<typeof setTimeout> | undefined;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #cursor: { seq: number; seg: Segment; offset: number } | undefined;
+  #oldest: { seq: number; ts: number } | undefined;
+
+  private constructor(dir: string, options: JournalOptions) {
+    this.dir = dir;
+    const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.#o = {
+      maxBytes,
+      maxAgeMs: options.maxAgeMs ?? 7 * 86_400_000,
+      segmentBytes: Math.max(
+        4096,
+        Math.min(options.segmentBytes ?? 4 * 1024 * 1024, Math.floor(maxBytes / 4)),
+      ),
+      fsync: options.fsync ?? "batch",
+      fsyncIntervalMs: options.fsyncIntervalMs ?? 200,
+      maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    };
+    this.#log = options.log ?? createLogger("agent/buffer");
+    this.#state = loadState(dir);
+  }
+
+  /** Opens (or creates) the journal in `dir`, cutting a torn tail left by a crash. */
+  static open(dir: string, options: JournalOptions = {}): Journal {
+    Deno.mkdirSync(dir, { recursive: true });
+    const journal = new Journal(dir, options);
+    journal.#recover();
+    journal.#startTimers();
+    return journal;
+  }
+
+  #recover(): void {
+    this.#segments = recoverSegments(this.dir, this.#state, this.#o.maxRecordBytes, this.#log);
+    this.#totalBytes = this.#segments.reduce((n, seg) => n + seg.bytes, 0);
+    this.#enforceBounds();
+    this.#save();
+  }
+
+  /** Scans a segment, builds its index and cuts a corrupt tail (counting lost records as dropped). */
+  #scan(seg: Segment, why: string): void {
+    const i = this.#segments.indexOf(seg);
+    const next = this.#segments[i + 1];
+    const expectedLast = next ? next.firstSeq - 1 : this.#state.nextSeq - 1;
+    this.#totalBytes -= scanAndCut(seg, expectedLast, this.#state, this.#o.maxRecordBytes, this.#log, why);
+    if (this.#cursor?.seg === seg) this.#cursor = undefined;
+  }
+
+  #startTimers(): void {
+    if (this.#o.fsync === "batch") {
+      this.#timers.push(setInterval(() => this.#guard(() => this.#sync()), this.#o.fsyncIntervalMs));
+    }
+    if (this.#o.maxAgeMs > 0) {
+      const every = Math.max(50, Math.min(60_000, Math.floor(this.#o.maxAgeMs / 4)));
+      this.#timers.push(setInterval(() => this.#guard(() => this.#enforceBounds()), every));
+    }
+    for (const t of this.#timers) Deno.unrefTimer(t);
+  }
+
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#log.error("journal background work failed", { dir: this.dir, error: (e as Error).message });
+    }
+  }
+
+  /**
+   * Appends one record and returns its seq. The record is buffered and handed to the OS on the next
+   * turn of the event loop (or at once with fsync `always`); {@linkcode flush} makes it durable.
+   * @throws {RangeError} when the record exceeds `maxRecordBytes`.
+   */
+  append(kind: number, payload: Uint8Array, ts: number = Date.now()): number {
+    if (this.#closed) throw new Error(`Cannot append to journal "${this.dir}": it is closed`);
+    const length = RECORD_HEADER_BYTES + payload.length;
+    if (length > this.#o.maxRecordBytes) {
+      throw new RangeError(
+        `Cannot append to journal: record of ${length} bytes exceeds maxRecordBytes ${this.#o.maxRecordBytes}`,
+      );
+    }
+    const a = this.#active ?? this.#startSegment();
+    if (this.#pendingLen + length > this.#pending.length) {
+      this.#writePending();
+      if (length > this.#pending.length) this.#pending = new Uint8Array(length);
+    }
+    const seq = this.#state.nextSeq++;
+    encodeRecordInto(this.#pending, this.#pendingLen, seq, kind, ts, payload);
+    this.#pendingLen += length;
+    const seg = a.seg;
+    if (seg.bytes - a.lastIndexed >= INDEX_EVERY_BYTES) {
+      seg.index!.seqs.push(seq);
+      seg.index!.offsets.push(seg.bytes);
+      a.lastIndexed = seg.bytes;
+    }
+    seg.bytes += length;
+    seg.records! += 1;
+    seg.lastSeq = seq;
+    if (ts > seg.lastTs) seg.lastTs = ts;
+    this.#totalBytes += length;
+    this.#dirty = true;
+    if (this.#o.fsync === "always") this.#sync();
+    else if (this.#writeTimer === undefined) {
+      this.#writeTimer = setTimeout(() => {
+        this.#writeTimer = undefined;
+        this.#guard(() => this.#writePending());
+      }, 0);
+    }
+    if (seg.bytes >= this.#o.segmentBytes) {
+      this.#closeActive();
+      this.#enforceBounds();
+    }
+    return seq;
+  }
+
+  #startSegment(): Active {
+    const firstSeq = this.#state.nextSeq;
+    const path = `${this.dir}/${segmentName(firstSeq)}`;
+    const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    const seg: Segment = {
+      firstSeq,
+      path,
+      bytes: 0,
+      records: 0,
+      lastSeq: firstSeq - 1,
+      lastTs: 0,
+      index: { seqs: [], offsets: [] },
+    };
+    this.#segments.push(seg);
+    this.#active = { seg, file, written: 0, lastIndexed: -Infinity };
+    return this.#active;
+  }
+
+  #writePending(): void {
+    const a = this.#active;
+    if (!a || this.#pendingLen === 0) return;
+    writeAll(a.file, this.#pending.subarray(0, this.#pendingLen));
+    a.written += this.#pendingLen;
+    this.#pendingLen = 0;
+  }
+
+  #sync(): void {
+    this.#writePending();
+    if (this.#dirty && this.#active && this.#o.fsync !== "never") this.#active.file.syncDataSync();
+    this.#dirty = false;
+  }
+
+  #closeActive(): void {
+    const a = this.#active;
+    if (!a) return;
+    this.#sync();
+    a.file.close();
+    this.#active = undefined;
+  }
+
+  /** Writes buffered records to the OS and, unless fsync is `never`, to the disk. */
+  flush(): void {
+    if (!this.#closed) this.#sync();
+  }
+
+  /** Seq of the last appended record (0 before the first). */
+  get lastSeq(): number {
+    return this.#state.nextSeq - 1;
+  }
+
+  #lastSeqOf(i: number): number {
+    const seg = this.#segments[i]!;
+    if (seg.lastSeq !== undefined) return seg.lastSeq;
+    const next = this.#segments[i + 1];
+    return next ? next.firstSeq - 1 : seg.firstSeq - 1;
+  }
+
+  /**
+   * Acknowledges every record up to `seq`: segments whose records are all acknowledged are deleted,
+   * and the acknowledgement is persisted so a restart does not resend them.
+   * @throws {RangeError} when `seq` is beyond the last appended record.
+   */
+  ack(seq: number): void {
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      throw new RangeError(`Cannot acknowledge seq ${seq}: must be a non-negative integer`);
+    }
+    if (seq > this.lastSeq) {
+      throw new RangeError(`Cannot acknowledge seq ${seq}: the last record is ${this.lastSeq}`);
+    }
+    if (seq <= this.#state.ackedSeq) return;
+    this.#state.ackedSeq = seq;
+    let n = 0;
+    while (n < this.#segments.length && this.#lastSeqOf(n) <= seq) n++;
+    this.#remove(n);
+  }
+
+  /** Removes the first `n` segments: state first, then files, so a crash in between stays consistent. */
+  #remove(n: number): void {
+    if (n === 0) {
+      this.#save();
+      return;
+    }
+    const gone = this.#segments.splice(0, n);
+    if (this.#active && gone.includes(this.#active.seg)) this.#closeActive();
+    for (const seg of gone) this.#totalBytes -= seg.bytes;
+    this.#state.firstSeq = this.#segments[0]?.firstSeq ?? this.#state.nextSeq;
+    this.#save();
+    for (const seg of gone) {
+      if (this.#cursor?.seg === seg) this.#cursor = undefined;
+      try {
+        Deno.removeSync(seg.path);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+  }
+
+  #save(): void {
+    this.#writePending();
+    saveState(this.dir, this.#state, this.#o.fsync !== "never");
+  }
+
+  /** Drops the oldest closed segments beyond the byte bound or older than the age bound. */
+  #enforceBounds(): void {
+    const now = Date.now();
+    const maxAge = this.#o.maxAgeMs;
+    const a = this.#active;
+    if (maxAge > 0 && a && a.seg.records! > 0 && a.seg.lastTs < now - maxAge) this.#closeActive();
+    const room = this.#o.maxBytes - this.#o.segmentBytes;
+    const activeBytes = this.#active?.seg.bytes ?? 0;
+    let closedBytes = this.#totalBytes - activeBytes;
+    let n = 0;
+    const closedCount = this.#segments.length - (this.#active ? 1 : 0);
+    while (n < closedCount) {
+      const seg = this.#segments[n]!;
+      const stale = maxAge > 0 && seg.lastTs < now - maxAge;
+      if (closedBytes <= room && !stale) break;
+      this.#countDrop(n);
+      closedBytes -= seg.bytes;
+      n++;
+    }
+    if (n > 0) this.#remove(n);
+  }
+
+  #countDrop(i: number): void {
+    const seg = this.#segments[i]!;
+    const acked = this.#state.ackedSeq;
+    if (this.#lastSeqOf(i) <= acked) return;
+    let records: number;
+    let bytes: number;
+    if (seg.firstSeq > acked && seg.records !== undefined) {
+      records = seg.records;
+      bytes = seg.bytes;
+    } else {
+      const r = scanSegment(seg.path, seg.firstSeq, acked, this.#o.maxRecordBytes);
+      records = r.recordsAfter;
+      bytes = r.bytesAfter;
+    }
+    this.#state.droppedRecords += records;
+    this.#state.droppedBytes += bytes;
+    this.#log.warn("journal bound reached, dropped unacknowledged records", {
+      segment: seg.path,
+      records,
+      bytes,
+      totalDroppedRecords: this.#state.droppedRecords,
+    });
+  }
+
+  #startOffset(seg: Segment, seq: number): number {
+    const c = this.#cursor;
+    if (c && c.seg === seg && c.seq === seq) return c.offset;
+    if (!seg.index) this.#scan(seg, "read");
+    const i = indexFloor(seg.index!, seq);
+    return i < 0 ? 0 : seg.index!.offsets[i]!;
+  }
+
+  /**
+   * Reads records with seq > `afterSeq`, up to `maxBytes` in total but always at least one record
+   * when there is one. Records dropped by a bound are skipped: the batch starts at the first retained.
+   */
+  read(afterSeq: number, maxBytes: number): JournalBatch {
+    this.#writePending();
+    const from = Math.max(afterSeq + 1, this.#state.firstSeq);
+    if (from > this.lastSeq || this.#segments.length === 0) {
+      return { records: [], bytes: EMPTY, lastSeq: afterSeq };
+    }
+    const si = findSegment(this.#segments, from);
+    const start = { si, pos: this.#startOffset(this.#segments[si]!, from) };
+    const segs = [...this.#segments];
+    const r = readSegments(segs, start, from, maxBytes, this.#o.maxRecordBytes, (seg, reason) => {
+      this.#log.error("corrupt journal segment", { segment: seg.path, error: reason });
+      this.#scan(seg, "read");
+    });
+    const last = r.records.at(-1);
+    if (!last) return { records: [], bytes: EMPTY, lastSeq: afterSeq };
+    const seg = segs[Math.min(r.end.si, segs.length - 1)]!;
+    this.#cursor = { seq: last.seq + 1, seg, offset: r.end.si < segs.length ? r.end.pos : seg.bytes };
+    return { records: r.records, bytes: r.bytes, lastSeq: last.seq };
+  }
+
+  /** Current counters. */
+  stats(): JournalStats {
+    const s = this.#state;
+    const lastSeq = this.lastSeq;
+    const firstUnacked = Math.max(s.ackedSeq + 1, s.firstSeq);
+    let oldestTs: number | null = null;
+    if (firstUnacked <= lastSeq) {
+      if (this.#oldest?.seq !== firstUnacked) {
+        const r = this.read(firstUnacked - 1, 1).records[0];
+        this.#oldest = r ? { seq: r.seq, ts: r.ts } : undefined;
+      }
+      oldestTs = this.#oldest?.ts ?? null;
+    }
+    return {
+      bytes: this.#totalBytes,
+      records: Math.max(0, lastSeq - firstUnacked + 1),
+      oldestTs,
+      firstSeq: s.firstSeq,
+      lastSeq,
+      ackedSeq: s.ackedSeq,
+      droppedRecords: s.droppedRecords,
+      droppedBytes: s.droppedBytes,
+    };
+  }
+
+  /** Flushes, persists the state and closes files and timers. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
+    for (const t of this.#timers) clearInterval(t);
+    this.#closeActive();
+    this.#save();
+    this.#closed = true;
+  }
+}
