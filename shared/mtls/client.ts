@@ -119,7 +119,19 @@ export function createMtlsClient(opts: MtlsClientOptions): MtlsClient {
             }),
           ),
       );
+      socket.setTimeout(defaultTimeout, () => {
+        if (done) return;
+        socket.destroy();
+        finish(
+          new SondeError(
+            "connect_timeout",
+            `Cannot connect to ${origin}: no TLS handshake within ${defaultTimeout} ms`,
+            { retryable: true },
+          ),
+        );
+      });
       socket.once("secureConnect", async () => {
+        socket.setTimeout(0);
         const fp = socket.getPeerCertificate()?.fingerprint256 ?? "";
         let ok = false;
         try {

@@ -68,3 +68,37 @@ Deno.test("serveMtls answers trusted callers over a kept-alive connection and re
     await Deno.remove(etc, { recursive: true });
   }
 });
+
+Deno.test("a kept-alive connection closed by the server is replaced transparently", async () => {
+  const etc = await Deno.makeTempDir({ prefix: "sonde_mtls_" });
+  const level = logSink.level;
+  logSink.level = "error";
+  const server = await ensureServiceIdentity(etc, "server");
+  const worker = await ensureServiceIdentity(etc, "worker");
+  const srv = await serveMtls(new Hono().get("/", (c) => c.text("ok")), {
+    listen: { hostname: "127.0.0.1", port: 0 },
+    identity: worker,
+    trust: fileTrustPolicy(worker.trustFile),
+    name: "worker",
+    keepAliveTimeoutMs: 100,
+  });
+  const client = createMtlsClient({ identity: server, pin: [worker.server.fingerprint] });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const res = await client.request(`https://127.0.0.1:${srv.port}/`);
+      assertEquals(new TextDecoder().decode(res.body), "ok");
+      await new Promise((r) => setTimeout(r, 250)); // longer than the server keeps idle connections
+    }
+    const unreachable = createMtlsClient({ identity: server, pin: [], timeoutMs: 300 });
+    await assertRejects(
+      () => unreachable.request("https://127.0.0.1:1/"),
+      "Cannot connect to https://127.0.0.1:1",
+    );
+    unreachable.close();
+  } finally {
+    client.close();
+    await srv.stop();
+    logSink.level = level;
+    await Deno.remove(etc, { recursive: true });
+  }
+});
