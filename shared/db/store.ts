@@ -41,6 +41,10 @@ export interface StoreOptions {
   maxConnections?: number;
 }
 
+function jsonText(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
 function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
@@ -65,6 +69,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
           serialize: (v: number | bigint) => String(v),
           parse: (v: string) => Number(v),
         },
+        // JSON values are written as JSON text (as on PGlite) and read back parsed
+        json: { to: 114, from: [114], serialize: jsonText, parse: JSON.parse },
+        jsonb: { to: 3802, from: [3802], serialize: jsonText, parse: JSON.parse },
       },
     });
     db = new Kysely<Database>({ dialect: postgresJsDialect(client) });

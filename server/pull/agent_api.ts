@@ -1,0 +1,94 @@
+/**
+ * The agent's pull endpoint as the Server calls it (over the shared mTLS client).
+ * @module
+ */
+import type { MtlsClient } from "@sonde/shared/mtls";
+import { SondeError } from "@sonde/shared/errors";
+import { decodeRecords, type JournalRecord } from "@sonde/shared/wire/record_codec";
+
+/** What `GET /v1/status` reports. */
+export interface AgentStatus {
+  hostname?: string;
+  version?: string;
+  uptimeS?: number;
+  configVersion?: number;
+  buffer?: {
+    bytes?: number;
+    records?: number;
+    oldestAgeS?: number;
+    firstSeq?: number;
+    lastSeq?: number;
+    ackedSeq?: number;
+  };
+  drops?: { records?: number; bytes?: number };
+}
+
+/** One page of records. */
+export interface RecordPage {
+  records: JournalRecord[];
+  /** The agent's newest sequence number at the time of the answer. */
+  lastSeq: number;
+  bytes: number;
+}
+
+function origin(address: string): string {
+  return `https://${address}`;
+}
+
+function failIfNot2xx(address: string, what: string, status: number, body: Uint8Array): void {
+  if (status >= 200 && status < 300) return;
+  const text = new TextDecoder().decode(body.subarray(0, 300));
+  throw new SondeError("agent_error", `Cannot ${what} agent ${address}: HTTP ${status} ${text}`, {
+    retryable: status >= 500,
+  });
+}
+
+/** Calls one agent. */
+export class AgentApi {
+  constructor(private readonly client: MtlsClient, private readonly timeoutMs = 20_000) {}
+
+  async status(address: string): Promise<AgentStatus> {
+    const r = await this.client.request(`${origin(address)}/v1/status`, { timeoutMs: this.timeoutMs });
+    failIfNot2xx(address, "read status of", r.status, r.body);
+    return JSON.parse(new TextDecoder().decode(r.body)) as AgentStatus;
+  }
+
+  async records(address: string, after: number, maxBytes: number): Promise<RecordPage> {
+    const r = await this.client.request(`${origin(address)}/v1/records?after=${after}&maxBytes=${maxBytes}`, {
+      timeoutMs: this.timeoutMs,
+    });
+    failIfNot2xx(address, "pull", r.status, r.body);
+    let records: JournalRecord[];
+    try {
+      records = decodeRecords(r.body);
+    } catch (e) {
+      throw new SondeError(
+        "agent_error",
+        `Cannot decode records from agent ${address}: ${(e as Error).message}`,
+        { retryable: true },
+      );
+    }
+    const last = Number(r.headers["x-sonde-last-seq"] ?? records.at(-1)?.seq ?? after);
+    return { records, lastSeq: Number.isFinite(last) ? last : after, bytes: r.body.length };
+  }
+
+  async ack(address: string, seq: number): Promise<void> {
+    const r = await this.client.request(`${origin(address)}/v1/ack`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ seq }),
+      timeoutMs: this.timeoutMs,
+    });
+    failIfNot2xx(address, "acknowledge", r.status, r.body);
+  }
+
+  async pushConfig(address: string, version: number, config: unknown): Promise<void> {
+    const r = await this.client.request(`${origin(address)}/v1/config`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ version, config }),
+      timeoutMs: this.timeoutMs,
+    });
+    failIfNot2xx(address, "configure", r.status, r.body);
+  }
+}

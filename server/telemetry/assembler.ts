@@ -1,0 +1,272 @@
+/**
+ * Request assembly on the Server: pulled events are grouped by request id across all agents; a request
+ * is finished at its root LEAVE plus a grace window (late events from other hosts), or by the timeout
+ * (then `incomplete`); a finished request is appended to the day's segment file and one row per log
+ * pool goes into `request`. See docs/TELEMETRY.md for the crash-safety contract.
+ *
+ * @example
+ * ```ts
+ * const assembler = await createAssembler({ store, dataDir: "./data" });
+ * // inside the pull transaction, with the agent cursor:
+ * const staged = await assembler.persistInTx(tx, agentId, events);
+ * // after commit:
+ * assembler.ingestStaged(staged);
+ * // every second:
+ * await assembler.flush();
+ * ```
+ * @module
+ */
+import type { Kysely, Transaction } from "kysely";
+import { type Database, PartitionCache, type Store } from "@sonde/shared/db";
+import { createLogger } from "@sonde/shared/log";
+import type { AppRegistration, TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import { columnsFor, jsonb, loadLogPools, type LogPool, PoolRouter, poolTable } from "./log_pools.ts";
+import { type DueRequest, OpenRequests, type OpenStats } from "./open_requests.ts";
+import {
+  deletePending,
+  groupByRequest,
+  loadPending,
+  type PendingKey,
+  persistPending,
+  type StagedEvents,
+} from "./pending.ts";
+import { encodeRequest } from "./segment_format.ts";
+import { dayOf, type RecordLocation, SegmentWriter } from "./segment_writer.ts";
+import { summarize, type Summary } from "./summarize.ts";
+import { Registrations } from "./registrations.ts";
+
+/** Options of {@linkcode createAssembler}. */
+export interface AssemblerOptions {
+  store: Store;
+  /** Data folder; segment files go to `<dataDir>/telemetry/YYYY-MM-DD/`. */
+  dataDir: string;
+  /** Wait after the root LEAVE for late events from other hosts. Default 5000 ms. */
+  graceMs?: number;
+  /** A request without root LEAVE is finished as incomplete after this. Default 5 min. */
+  timeoutMs?: number;
+  /** Default 100000. */
+  maxOpenRequests?: number;
+  /** Default 2000000. */
+  maxOpenEvents?: number;
+  /** Segment roll-over size. Default 256 MiB. */
+  maxSegmentBytes?: number;
+  /** Called once per distinct application registration seen (auto-registration). */
+  onRegistration?: (app: AppRegistration) => void;
+  /** Clock (tests). Default `Date.now`. */
+  clock?: () => number;
+  /** Load pending rows left by a previous run on start (default true). */
+  recover?: boolean;
+}
+
+/** A request written by {@linkcode Assembler.flush}. */
+export interface FinishedRequest extends RecordLocation {
+  requestId: string;
+  name: string;
+  startUs: number;
+  durationUs: number;
+  status: Summary["status"];
+  agents: number[];
+  applications: string[];
+  eventCount: number;
+  logPoolIds: number[];
+}
+
+/** Counters of the assembler. */
+export interface AssemblerStats extends OpenStats {
+  finished: number;
+  incomplete: number;
+  bytesWritten: number;
+  flushErrors: number;
+  recoveredEvents: number;
+  registrations: number;
+}
+
+/** The assembler. */
+export interface Assembler {
+  /** Stores `events` as pending rows with the caller's transaction; call {@linkcode ingestStaged} after commit. */
+  persistInTx(
+    tx: Transaction<Database> | Kysely<Database>,
+    agentId: number,
+    events: TelemetryEvent[],
+  ): Promise<StagedEvents>;
+  /** Adds events stored by {@linkcode persistInTx} (after the transaction committed). */
+  ingestStaged(staged: StagedEvents): void;
+  /** Adds events without crash safety (no pending rows). */
+  ingest(agentId: number, events: TelemetryEvent[]): void;
+  /** Writes every due request (file, then rows + pending deletion in one transaction); returns them. */
+  flush(now?: number): Promise<FinishedRequest[]>;
+  /** Re-reads log pools (after one was created or changed). */
+  reloadLogPools(): Promise<void>;
+  /** Highest level any log pool wants for an application name. */
+  levelFor(appName: string): number;
+  /** Every distinct application registration seen since start. */
+  registrationsSeen(): AppRegistration[];
+  stats(): AssemblerStats;
+  /** Flushes what is due and closes files; open requests stay pending for the next start. */
+  stop(): Promise<void>;
+}
+
+function isoMicros(us: number): string {
+  const iso = new Date(Math.floor(us / 1000)).toISOString();
+  return `${iso.slice(0, 23)}${String(((us % 1000) + 1000) % 1000).padStart(3, "0")}Z`;
+}
+
+/** Creates an assembler; loads log pools and (by default) rebuilds open requests from pending rows. */
+export async function createAssembler(options: AssemblerOptions): Promise<Assembler> {
+  const log = createLogger("server/telemetry");
+  const db = options.store.db;
+  const clock = options.clock ?? Date.now;
+  const open = new OpenRequests({
+    graceMs: options.graceMs ?? 5000,
+    timeoutMs: options.timeoutMs ?? 300_000,
+    maxOpenRequests: options.maxOpenRequests ?? 100_000,
+    maxOpenEvents: options.maxOpenEvents ?? 2_000_000,
+  });
+  const writer = new SegmentWriter(options.dataDir, options.maxSegmentBytes);
+  const registrations = new Registrations(options.onRegistration, log);
+  const partitions = new Map<number, PartitionCache>();
+  let router = new PoolRouter(await loadLogPools(db));
+  let retry: DueRequest[] = [];
+  let finished = 0;
+  let incomplete = 0;
+  let flushErrors = 0;
+  let recoveredEvents = 0;
+  let flushing: Promise<FinishedRequest[]> | undefined;
+
+  const addGroup = (agentId: number, requestId: string, events: TelemetryEvent[], pendingId?: number) => {
+    registrations.see(events);
+    open.add(requestId, agentId, events, clock(), pendingId);
+  };
+
+  const writeRows = async (
+    written: { s: Summary; loc: RecordLocation; pools: LogPool[] }[],
+    pending: PendingKey[],
+  ) => {
+    const days = new Map<number, number[]>();
+    for (const w of written) {
+      for (const p of w.pools) {
+        const list = days.get(p.id) ?? [];
+        list.push(Math.floor(w.s.startUs / 1000));
+        days.set(p.id, list);
+      }
+    }
+    for (const [poolId, ts] of days) {
+      let cache = partitions.get(poolId);
+      if (!cache) partitions.set(poolId, cache = new PartitionCache(poolTable(poolId)));
+      await cache.ensure(db, ts);
+    }
+    const rows = written.flatMap(({ s, loc, pools }) =>
+      pools.map((p) => ({
+        log_pool_id: p.id,
+        start_ts: isoMicros(s.startUs),
+        request_id: s.requestId,
+        name: s.name.slice(0, 1000),
+        duration_us: s.durationUs,
+        status: s.status,
+        event_count: s.events.length,
+        agents: jsonb(s.agents),
+        applications: jsonb(s.applications),
+        tiers: jsonb(s.tiers),
+        columns: jsonb(columnsFor(p, s.events)),
+        file: loc.file,
+        file_offset: loc.offset,
+        file_length: loc.length,
+      }))
+    );
+    await db.transaction().execute(async (tx) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        await tx.insertInto("request").values(rows.slice(i, i + 500))
+          .onConflict((oc) => oc.columns(["log_pool_id", "start_ts", "request_id"]).doNothing()).execute();
+      }
+      await deletePending(tx, pending);
+    });
+  };
+
+  const doFlush = async (now: number): Promise<FinishedRequest[]> => {
+    const due = [...retry, ...open.takeDue(now)];
+    retry = [];
+    const orphans = open.orphanPending;
+    open.orphanPending = [];
+    if (due.length === 0 && orphans.length === 0) return [];
+    const written: { s: Summary; loc: RecordLocation; pools: LogPool[] }[] = [];
+    try {
+      for (const r of due) {
+        const s = summarize(r);
+        const loc = await writer.append(dayOf(s.startUs), encodeRequest(s));
+        written.push({ s, loc, pools: router.route(new Set(s.events.map((e) => e.app.appName))) });
+      }
+      await writer.sync();
+      const pending = [
+        ...orphans,
+        ...due.flatMap((r) => r.pendingIds.map((id) => ({ requestId: r.requestId, id }))),
+      ];
+      await writeRows(written, pending);
+    } catch (e) {
+      flushErrors++;
+      retry = due;
+      open.orphanPending.push(...orphans);
+      log.error("cannot write assembled requests, will retry", { requests: due.length, error: e });
+      return [];
+    }
+    writer.closeOldDays();
+    const out: FinishedRequest[] = written.map(({ s, loc, pools }) => ({
+      ...loc,
+      requestId: s.requestId,
+      name: s.name,
+      startUs: s.startUs,
+      durationUs: s.durationUs,
+      status: s.status,
+      agents: s.agents,
+      applications: s.applications,
+      eventCount: s.events.length,
+      logPoolIds: pools.map((p) => p.id),
+    }));
+    finished += out.length;
+    incomplete += out.filter((r) => r.status === "incomplete").length;
+    return out;
+  };
+
+  const assembler: Assembler = {
+    persistInTx: (tx, agentId, events) => persistPending(tx, agentId, events),
+    ingestStaged(staged) {
+      for (const g of staged.groups) addGroup(staged.agentId, g.requestId, g.events, g.pendingId);
+    },
+    ingest(agentId, events) {
+      for (const [requestId, evs] of groupByRequest(events)) addGroup(agentId, requestId, evs);
+    },
+    flush(now = clock()) {
+      const run = (flushing ?? Promise.resolve([])).then(() => doFlush(now));
+      flushing = run.catch(() => []);
+      return run;
+    },
+    async reloadLogPools() {
+      router = new PoolRouter(await loadLogPools(db));
+    },
+    levelFor: (appName) => router.levelFor(appName),
+    registrationsSeen: () => registrations.all(),
+    stats: () => ({
+      ...open.stats(),
+      finished,
+      incomplete,
+      bytesWritten: writer.bytesWritten,
+      flushErrors,
+      recoveredEvents,
+      registrations: registrations.count(),
+    }),
+    async stop() {
+      await assembler.flush().catch(() => {});
+      await writer.close();
+    },
+  };
+
+  if (options.recover !== false) {
+    for await (const staged of loadPending(db)) {
+      for (const g of staged.groups) recoveredEvents += g.events.length;
+      assembler.ingestStaged(staged);
+    }
+    if (recoveredEvents > 0) {
+      log.info("rebuilt open requests from pending events", { events: recoveredEvents });
+    }
+  }
+  return assembler;
+}

@@ -1,0 +1,254 @@
+import { sql } from "kysely";
+import type { Store } from "@sonde/shared/db";
+import { logSink } from "@sonde/shared/log";
+import type { AppRegistration, TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import { storeTest } from "../../tests/helpers/store.ts";
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
+import { type AssemblerOptions, createAssembler } from "./assembler.ts";
+import { createLogPool } from "./log_pools.ts";
+import { readRequest } from "./segment_reader.ts";
+
+logSink.level = "error";
+const T0 = Date.UTC(2026, 10, 26, 10, 0, 0) * 1000; // µs
+const web: AppRegistration = { appName: "shop", appId: "1", appTierName: "web", appTierId: "web-1" };
+const db: AppRegistration = { appName: "shop", appId: "1", appTierName: "db", appTierId: "db-1" };
+let idSeq = 1;
+const rid = () => (idSeq++).toString(16).padStart(32, "a");
+
+function ev(
+  requestId: string,
+  app: AppRegistration,
+  dtUs: number,
+  flags: number,
+  spanId: string,
+  parent?: string,
+  extra: Partial<TelemetryEvent> = {},
+): TelemetryEvent {
+  const e: TelemetryEvent = {
+    tsUs: T0 + dtUs,
+    app,
+    pid: 1,
+    tid: 0,
+    module: "m",
+    text: `${app.appTierName}-${spanId}`,
+    flags,
+    level: 0,
+    requestId,
+    spanId,
+    ...extra,
+  };
+  if (parent) e.parentSpanId = parent;
+  return e;
+}
+
+/** A request whose web root spans 0..50 ms on agent 1 and whose db section 10..20 ms is on agent 2. */
+function twoAgentRequest(id: string) {
+  const root = "1000000000000001";
+  const child = "2000000000000002";
+  return {
+    web: [
+      ev(id, web, 0, 1, root, undefined, {
+        params: [{ name: "user", type: "string", value: "alice" }, {
+          name: "status",
+          type: "int32",
+          value: 200,
+        }],
+      }),
+      ev(id, web, 50_000, 2, root),
+    ],
+    db: [ev(id, db, 10_000, 1, child, root), ev(id, db, 20_000, 2 | 8, child, root)],
+  };
+}
+
+async function setup(store: Store, extra: Partial<AssemblerOptions> = {}) {
+  const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+  let now = 1_000_000;
+  const clock = () => now;
+  const assembler = await createAssembler({
+    store,
+    dataDir,
+    clock,
+    graceMs: 5000,
+    timeoutMs: 60_000,
+    ...extra,
+  });
+  return { dataDir, assembler, advance: (ms: number) => (now += ms), now: () => now };
+}
+
+storeTest("assembler joins one request from two agents into one row and one record", async (store) => {
+  const { dataDir, assembler, advance } = await setup(store);
+  const id = rid();
+  const r = twoAgentRequest(id);
+  const regs: string[] = [];
+  await store.db.transaction().execute(async (tx) => {
+    assembler.ingestStaged(await assembler.persistInTx(tx, 1, r.web));
+  });
+  advance(3000); // db agent pulled later, within the grace window
+  assembler.ingestStaged(await assembler.persistInTx(store.db, 2, r.db));
+  assertEquals(await assembler.flush(), [], "not due before the grace window passed");
+  advance(2000);
+  const done = await assembler.flush();
+  assertEquals(done.length, 1);
+  const f = done[0]!;
+  assertEquals([f.requestId, f.durationUs, f.status, f.agents, f.eventCount, f.name], [
+    id,
+    50_000,
+    "warning",
+    [1, 2],
+    4,
+    "web-1000000000000001",
+  ]);
+  const rows = await store.db.selectFrom("request").selectAll().execute();
+  assertEquals(rows.length, 1);
+  const row = rows[0]!;
+  assertEquals([row.log_pool_id, row.request_id, row.duration_us, row.status, row.event_count], [
+    1,
+    id,
+    50_000,
+    "warning",
+    4,
+  ]);
+  assertEquals(row.start_ts.getTime(), T0 / 1000);
+  assertEquals(row.agents, [1, 2]);
+  assertEquals(row.applications, ["shop 1"]);
+  assertEquals(row.columns, { user: "alice", status: 200 });
+  const stored = await readRequest(dataDir, row.file, row.file_offset, row.file_length);
+  assertEquals(stored.events.length, 4);
+  assertEquals(stored.events.map((e) => [e.agentId, e.app.appTierName, e.tsUs - T0]), [
+    [1, "web", 0],
+    [2, "db", 10_000],
+    [2, "db", 20_000],
+    [1, "web", 50_000],
+  ]);
+  assertEquals(stored.events[1]!.parentSpanId, stored.events[0]!.spanId);
+  assertEquals(stored.events[0]!.params, r.web[0]!.params);
+  assertEquals(
+    (await store.db.selectFrom("telemetry_pending").select("id").execute()).length,
+    0,
+    "pending rows deleted",
+  );
+  // late event for the finished request: counted, no second row
+  assertEquals(assembler.registrationsSeen().map((a) => a.appTierName).sort(), ["db", "web"]);
+  assembler.ingest(2, [ev(id, db, 60_000, 0, "3000000000000003", "1000000000000001")]);
+  advance(120_000);
+  assertEquals((await assembler.flush()).length, 0);
+  assertEquals(assembler.stats().lateEvents, 1);
+  assertEquals(regs.length, 0);
+  await assembler.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});
+
+storeTest("assembler marks a request without root LEAVE incomplete after the timeout", async (store) => {
+  const { dataDir, assembler, advance } = await setup(store);
+  const id = rid();
+  assembler.ingest(1, [twoAgentRequest(id).web[0]!, ...twoAgentRequest(id).db]);
+  advance(59_999);
+  assertEquals((await assembler.flush()).length, 0);
+  advance(1);
+  const [f] = await assembler.flush();
+  assertEquals([f!.status, f!.durationUs], ["incomplete", 20_000]);
+  assertEquals(assembler.stats().incomplete, 1);
+  await assembler.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});
+
+storeTest("assembler bounds open requests and events, counting what it drops", async (store) => {
+  const { dataDir, assembler, advance } = await setup(store, { maxOpenRequests: 2, maxOpenEvents: 5 });
+  const ids = [rid(), rid(), rid()];
+  for (const id of ids) {
+    assembler.ingestStaged(await assembler.persistInTx(store.db, 1, twoAgentRequest(id).web));
+  }
+  let s = assembler.stats();
+  assertEquals([s.openRequests, s.openEvents, s.droppedEvents, s.droppedGroups], [2, 4, 2, 1]);
+  assembler.ingest(2, twoAgentRequest(ids[0]!).db); // 4 + 2 > 5 events
+  s = assembler.stats();
+  assertEquals([s.openEvents, s.droppedEvents], [4, 4]);
+  advance(5000);
+  assertEquals((await assembler.flush()).length, 2);
+  assertEquals(
+    (await store.db.selectFrom("telemetry_pending").select("id").execute()).length,
+    0,
+    "dropped groups' pending rows are deleted too",
+  );
+  await assembler.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});
+
+storeTest(
+  "assembler rebuilds open requests from pending rows after a restart, without duplicates",
+  async (store) => {
+    const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+    let now = 1_000_000;
+    const opts = { store, dataDir, clock: () => now, graceMs: 5000 };
+    const first = await createAssembler(opts);
+    const a = rid();
+    const b = rid();
+    await store.db.transaction().execute(async (tx) => {
+      first.ingestStaged(
+        await first.persistInTx(tx, 1, [...twoAgentRequest(a).web, ...twoAgentRequest(b).web]),
+      );
+    });
+    now += 5000;
+    assertEquals((await first.flush()).map((r) => r.requestId), [a, b].filter(() => true).slice(0, 2));
+    // b's db part arrives after b was written (late); a third request is open when the process dies
+    const c = rid();
+    await store.db.transaction().execute(async (tx) => {
+      first.ingestStaged(
+        await first.persistInTx(tx, 2, [...twoAgentRequest(c).web, ...twoAgentRequest(c).db]),
+      );
+    });
+    // "kill -9": no stop(), no flush; a new assembler on the same store and folder
+    const second = await createAssembler(opts);
+    assertEquals(second.stats().recoveredEvents, 4);
+    now += 5000;
+    const done = await second.flush();
+    assertEquals(
+      done.map((r) => [r.requestId, r.status, r.eventCount]),
+      [[c, "ok", 4]].map(([i, s, n]) => [i, s === "ok" ? "warning" : s, n]),
+    );
+    const third = await createAssembler(opts);
+    assertEquals(third.stats().recoveredEvents, 0);
+    const rows = await store.db.selectFrom("request").select(["request_id"]).execute();
+    assertEquals(rows.map((r) => r.request_id).sort(), [a, b, c].sort());
+    await first.stop();
+    await second.stop();
+    await third.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  },
+);
+
+storeTest("log pools route requests by application name and take typed columns", async (store) => {
+  const pool = await createLogPool(store.db, {
+    name: "shop",
+    appPatterns: ["sh?p*"],
+    level: 50,
+    columns: [{ name: "http_status", parameter: "status", type: "int" }, {
+      name: "who",
+      parameter: "user",
+      type: "string",
+    }],
+    retentionDays: 7,
+  });
+  const { dataDir, assembler, advance } = await setup(store);
+  await assembler.reloadLogPools();
+  assertEquals(assembler.levelFor("shop"), 50);
+  assertEquals(assembler.levelFor("other"), 0);
+  const id = rid();
+  const other = { ...web, appName: "other" };
+  assembler.ingest(1, twoAgentRequest(id).web);
+  const id2 = rid();
+  assembler.ingest(1, twoAgentRequest(id2).web.map((e) => ({ ...e, app: other })));
+  advance(5000);
+  const done = await assembler.flush();
+  assertEquals(done.map((r) => r.logPoolIds), [[pool.id], [1]]);
+  const rows = await sql<{ request_id: string; columns: unknown }>`select request_id, columns from ${
+    sql.id(`request_lp${pool.id}`)
+  }`.execute(store.db);
+  assertEquals(rows.rows, [{ request_id: id, columns: { http_status: 200, who: "alice" } }]);
+  assert(
+    (await store.db.selectFrom("request").where("log_pool_id", "=", 1).select("request_id").execute())
+      .length === 1,
+  );
+  await assembler.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});
