@@ -33,6 +33,9 @@ export interface Database {
   server_lease: ServerLeaseTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
+  log_pool: LogPoolTable;
+  request: RequestTable;
+  telemetry_pending: TelemetryPendingTable;
 }
 
 /** A monitored agent, its pinned certificate fingerprint and its pull cursor (`acked_seq`). */
@@ -185,4 +188,54 @@ export interface UserSessionTable {
   last_seen_at: DefaultTimestamp;
   expires_at: Timestamp;
   remote: Generated<string>;
+}
+
+/** A log pool: which applications feed it (appName glob patterns), level, columns, retention. */
+export interface LogPoolTable {
+  id: Generated<number>;
+  name: string;
+  /** JSON array of appName glob patterns (`*`, `?`). */
+  app_patterns: ColumnType<unknown, string | undefined, string>;
+  level: Generated<number>;
+  /** JSON array of `{name, parameter, type: "int" | "string"}`. */
+  columns: ColumnType<unknown, string | undefined, string>;
+  retention_days: Generated<number>;
+  is_default: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+/** One assembled request in one log pool; list-partitioned by pool, then by day on `start_ts`;
+ * distribution column `request_id`. */
+export interface RequestTable {
+  log_pool_id: number;
+  start_ts: Timestamp;
+  request_id: string;
+  name: string;
+  duration_us: number;
+  /** ok, warning, error or incomplete. */
+  status: string;
+  event_count: number;
+  /** JSON array of agent ids. */
+  agents: ColumnType<unknown, string, string>;
+  /** JSON array of `"appName appId"`. */
+  applications: ColumnType<unknown, string, string>;
+  /** JSON array of `"appName appId/appTierName/appTierId"`. */
+  tiers: ColumnType<unknown, string, string>;
+  /** JSON object: column name → value from level-0 parameters. */
+  columns: ColumnType<unknown, string, string>;
+  /** Segment file relative to `<data>/telemetry` (`2026-11-26/segment-000001.log`). */
+  file: string;
+  file_offset: number;
+  file_length: number;
+}
+
+/** Raw events pulled but not yet assembled (one row per request and pulled batch); distribution column
+ * `request_id`. */
+export interface TelemetryPendingTable {
+  id: Generated<number>;
+  request_id: string;
+  agent_id: number;
+  /** JSON array of TelemetryEvent. */
+  events: string;
+  created_at: DefaultTimestamp;
 }
