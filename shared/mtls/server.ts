@@ -50,6 +50,14 @@ export interface FetchApp {
   fetch(request: Request, env: HttpBindings): Response | Promise<Response>;
 }
 
+/** A running mTLS server. */
+export interface MtlsServer extends Service {
+  /** The bound port. */
+  readonly port: number;
+  /** Connections accepted and refused since start. */
+  stats(): { accepted: number; refused: number };
+}
+
 const fingerprints = new WeakMap<object, string>();
 
 /**
@@ -67,10 +75,11 @@ function peerAddress(socket: TLSSocket): string {
 }
 
 /** Starts an mTLS server for `app`; resolves once it listens. */
-export async function serveMtls(app: FetchApp, opts: MtlsServerOptions): Promise<Service & { port: number }> {
+export async function serveMtls(app: FetchApp, opts: MtlsServerOptions): Promise<MtlsServer> {
   const log = createLogger(`${opts.name}/mtls`);
   const refusals = new RefusalLog(log);
   const sockets = new Set<TLSSocket>();
+  let accepted = 0;
   const listener = getRequestListener(
     (request, env) => app.fetch(request, env as HttpBindings),
     { overrideGlobalObjects: false, hostname: opts.listen.hostname },
@@ -105,6 +114,7 @@ export async function serveMtls(app: FetchApp, opts: MtlsServerOptions): Promise
       socket.destroy();
       return;
     }
+    accepted++;
     fingerprints.set(socket, fp!);
     for (const l of http) l.call(server, socket);
   };
@@ -128,6 +138,7 @@ export async function serveMtls(app: FetchApp, opts: MtlsServerOptions): Promise
   return {
     name: opts.name,
     port,
+    stats: () => ({ accepted, refused: refusals.total }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -51,6 +51,7 @@ Deno.test("serveMtls answers trusted callers over a kept-alive connection and re
       logs.lines.some((l) => l.includes(stranger.client.fingerprint) && l.includes("127.0.0.1")),
       "a log line names the refused fingerprint and the peer",
     );
+    assertEquals(srv.stats(), { accepted: 1, refused: 1 });
     // trusting it in the file takes effect on the next connection, no restart
     await addTrustedFingerprint(worker.trustFile, stranger.client.fingerprint);
     assertEquals((await strangerClient.getJson(url)).value, { caller: stranger.client.fingerprint });

@@ -131,6 +131,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * certificate has not expired at `now`.
  */
 export function parseCertificatePem(text: string, source: string, now = new Date()): CertificateCheck {
+  try {
+    return inspectPem(text, source, now);
+  } catch (e) {
+    // a damaged certificate can parse at first and fail when a field is decoded
+    return { ok: false, reason: `${source}: cannot parse: ${errorMessage(e)}` };
+  }
+}
+
+function inspectPem(text: string, source: string, now: Date): CertificateCheck {
   const blocks = pemBlocks(text);
   const certBlock = blocks.find((b) => b.label === "CERTIFICATE");
   if (!certBlock) return { ok: false, reason: `${source} holds no "BEGIN CERTIFICATE" block` };

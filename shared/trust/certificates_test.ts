@@ -86,3 +86,19 @@ Deno.test("missing, garbage, mismatched and expired certificates are invalid wit
   const expired = parseCertificatePem(b.keyPem + b.certPem, "b.pem", new Date(Date.now() + 2 * 86_400_000));
   assert(!expired.ok && expired.reason.includes("expired"), JSON.stringify(expired));
 });
+
+Deno.test("random and truncated PEM text is reported invalid, never thrown", async () => {
+  const made = await generateCertificate({ commonName: "fuzz" });
+  const good = made.keyPem + made.certPem;
+  for (let i = 0; i < 300; i++) {
+    const cut = good.slice(0, Math.floor(Math.random() * good.length));
+    const flipped = good.split("");
+    const at = 40 + Math.floor(Math.random() * (good.length - 80));
+    flipped[at] = String.fromCharCode(33 + Math.floor(Math.random() * 90));
+    for (const text of [cut, flipped.join("")]) {
+      const check = parseCertificatePem(text, "fuzz.pem");
+      if (!check.ok) assert(check.reason.length > 0);
+      else assertEquals(check.material.fingerprint.length, 95);
+    }
+  }
+});

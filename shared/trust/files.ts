@@ -75,9 +75,15 @@ export async function withFileLock<T>(
     await breakIfStale(lock, staleMs);
     await sleep(Math.min(50, 2 + attempt * 3) + Math.random() * 10);
   }
+  // Keep the lock fresh while fn runs (key generation can be slow on a busy host) so nobody breaks it.
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    Deno.utime(lock, now, now).catch(() => {});
+  }, Math.max(100, staleMs / 4));
   try {
     return await fn();
   } finally {
+    clearInterval(heartbeat);
     const held = await Deno.readTextFile(lock).catch(() => "");
     if (held === mine) await Deno.remove(lock).catch(() => {});
   }
