@@ -252,6 +252,11 @@ export class Journal {
     if (!this.#closed) this.#sync();
   }
 
+  /** First retained seq (`lastSeq + 1` when nothing is retained). */
+  get firstSeq(): number {
+    return this.#state.firstSeq;
+  }
+
   /** Seq of the last appended record (0 before the first). */
   get lastSeq(): number {
     return this.#state.nextSeq - 1;

@@ -1,0 +1,60 @@
+/**
+ * `deno task agent -- --etc DIR --data DIR --listen HOST:PORT [--config FILE]`: the Sonde agent.
+ * Starts with no server: collects the persisted configuration (or the local one, or the default set)
+ * from the first minute; a server pulls it over mTLS. SIGTERM / SIGINT stop it cleanly.
+ * @module
+ */
+import { configHelp } from "@sonde/shared/config";
+import { runServices, startProcess } from "@sonde/shared/service";
+import { RecordKind } from "@sonde/shared/wire/types";
+import { startIntake } from "./intake/mod.ts";
+import { startAgent } from "./agent.ts";
+import { AGENT_SCHEMA, loadAgentSettings } from "./serve/settings.ts";
+
+if (Deno.args.includes("--help")) {
+  console.log(
+    `sonde agent\n\n  --config FILE              JSON with these keys, plus "collect": agent configuration\n${
+      configHelp(AGENT_SCHEMA)
+    }`,
+  );
+  Deno.exit(0);
+}
+
+const services = await startProcess("agent", async (started) => {
+  const s = loadAgentSettings(Deno.args);
+  const enc = new TextEncoder();
+  started.push(
+    await startAgent({
+      etc: s.etc,
+      data: s.data,
+      listen: s.listen,
+      statusListen: s.statusListen,
+      localConfig: s.localConfig,
+      hostname: s.hostname,
+      journal: {
+        maxBytes: s.journalMaxBytes,
+        maxAgeMs: s.journalMaxAge,
+        segmentBytes: s.journalSegmentBytes,
+        fsync: s.journalFsync,
+        fsyncIntervalMs: s.journalFsyncInterval,
+      },
+      intake: s.intake
+        ? (journal) =>
+          startIntake({
+            listen: s.intakeListen,
+            sink: {
+              events(batch) {
+                try {
+                  journal.append(RecordKind.Events, enc.encode(JSON.stringify(batch)));
+                  return true;
+                } catch {
+                  return false; // counted by the intake as refused
+                }
+              },
+            },
+          })
+        : undefined,
+    }),
+  );
+});
+await runServices("agent", services);
