@@ -36,6 +36,8 @@ export interface Database {
   log_pool: LogPoolTable;
   request: RequestTable;
   telemetry_pending: TelemetryPendingTable;
+  recording_session: RecordingSessionTable;
+  session_request: SessionRequestTable;
 }
 
 /** A monitored agent, its pinned certificate fingerprint and its pull cursor (`acked_seq`). */
@@ -238,4 +240,29 @@ export interface TelemetryPendingTable {
   /** JSON array of TelemetryEvent. */
   events: string;
   created_at: DefaultTimestamp;
+}
+
+/** A recording session of the Worker (`request_count` and `truncated` are set when it stops). */
+export interface RecordingSessionTable {
+  id: string;
+  app_name: string | null;
+  filter: string | null;
+  level: number;
+  description: Generated<string>;
+  started_at: Timestamp;
+  until_at: Timestamp;
+  stopped_at: Timestamp | null;
+  request_count: Generated<number>;
+  /** Matching requests left out because the session was full. */
+  truncated: Generated<number>;
+  imported: Generated<boolean>;
+}
+
+/** A request captured by a recording session: its list row and its events (JSON). */
+export interface SessionRequestTable {
+  session_id: string;
+  seq: number;
+  request_id: string;
+  row_json: ColumnType<unknown, string, string>;
+  events_json: string;
 }

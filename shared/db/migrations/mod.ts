@@ -7,6 +7,7 @@ import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_server.ts";
 import * as m0003 from "./0003_web.ts";
 import * as m0004 from "./0004_telemetry.ts";
+import * as m0005 from "./0005_worker.ts";
 
 /** Migrations by name, applied in name order. */
 export const migrations = {
@@ -14,4 +15,5 @@ export const migrations = {
   "0002_server": m0002,
   "0003_web": m0003,
   "0004_telemetry": m0004,
+  "0005_worker": m0005,
 };

@@ -1,0 +1,149 @@
+/**
+ * Research: the requests of one log pool over a time range, with filters on status, duration, agent,
+ * application and columns, full-text search (a GIN-indexed `tsvector` of name, column values,
+ * applications and event texts; every word must match as a prefix), sorting by start or duration, and
+ * keyset paging with an opaque cursor (no OFFSET: page 1,000 costs what page 1 costs).
+ * @module
+ */
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { Database } from "@sonde/shared/db";
+import { ValidationError } from "@sonde/shared/errors";
+import type { RequestPage, RequestQuery } from "@sonde/shared/api";
+import { type AgentNames, type DbRequestRow, isoMicros, ROW_COLUMNS, toRequestRows } from "./request_row.ts";
+import { check, checkEnum, checkInt, checkRange, checkString, checkTime, objectOf } from "./validate.ts";
+
+/** Most rows per page. */
+export const MAX_PAGE = 1000;
+const SORTS = ["start", "-start", "duration", "-duration"] as const;
+
+/** Validates a {@linkcode RequestQuery}; throws `ValidationError` listing every problem. */
+export function parseRequestQuery(value: unknown): RequestQuery {
+  const problems: string[] = [];
+  const o = objectOf(problems, value, "query");
+  const q = {
+    pool: checkInt(problems, o, "pool", 1, 2 ** 31 - 1, true),
+    from: checkTime(problems, o, "from", true),
+    to: checkTime(problems, o, "to", true),
+    q: checkString(problems, o, "q", 500, false),
+    status: checkEnum(problems, o, "status", ["ok", "warning", "error"] as const),
+    minDurationUs: checkInt(problems, o, "minDurationUs", 0, Number.MAX_SAFE_INTEGER, false),
+    agent: checkString(problems, o, "agent", 256, false),
+    app: checkString(problems, o, "app", 512, false),
+    sort: checkEnum(problems, o, "sort", SORTS),
+    cursor: checkString(problems, o, "cursor", 1000, false),
+    limit: checkInt(problems, o, "limit", 1, MAX_PAGE, false) ?? 100,
+  } as RequestQuery;
+  checkRange(problems, q.from, q.to);
+  if (o.columns !== undefined && o.columns !== null) {
+    const cols = objectOf(problems, o.columns, "columns");
+    q.columns = {};
+    for (const [k, v] of Object.entries(cols)) {
+      if (typeof v !== "string" && typeof v !== "number") {
+        problems.push(`columns.${k}: must be a string or number: current value is ${JSON.stringify(v)}`);
+      } else q.columns[k] = String(v);
+    }
+  }
+  check(problems);
+  return q;
+}
+
+/** The `tsquery` text of a search: every alphanumeric word as a prefix, all required. */
+export function searchQuery(q: string): string | undefined {
+  const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "").slice(0, 16);
+  return words.length === 0 ? undefined : words.map((w) => `${w}:*`).join(" & ");
+}
+
+type Cursor = [number, number, string]; // [duration µs or 0, start µs, request id]
+
+function encodeCursor(c: Cursor): string {
+  return btoa(JSON.stringify(c)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(atob(text.replaceAll("-", "+").replaceAll("_", "/")));
+    if (
+      Array.isArray(c) && c.length === 3 && Number.isSafeInteger(c[0]) && Number.isSafeInteger(c[1]) &&
+      typeof c[2] === "string"
+    ) return c as Cursor;
+  } catch { /* reported below */ }
+  throw new ValidationError(
+    `cursor: is not a cursor this server issued: current value is ${JSON.stringify(text)}`,
+  );
+}
+
+/** Rows of application `app`: its name alone (`shop`) or with its id (`shop 1`). */
+export function appCondition(app: string): RawBuilder<unknown> {
+  return sql`exists (select 1 from jsonb_array_elements_text(applications) a
+    where a = ${app} or a like ${app.replace(/[\\%_]/g, (c) => "\\" + c) + " %"})`;
+}
+
+/** The WHERE conditions of `q` (without paging); `undefined` when no row can match. */
+export async function requestConditions(
+  q: RequestQuery,
+  agents: AgentNames,
+): Promise<RawBuilder<unknown>[] | undefined> {
+  const conds: RawBuilder<unknown>[] = [
+    sql`log_pool_id = ${q.pool}`,
+    sql`start_ts >= ${new Date(q.from)}`,
+    sql`start_ts < ${new Date(q.to)}`,
+  ];
+  if (q.status === "warning") conds.push(sql`status in ('warning', 'incomplete')`);
+  else if (q.status) conds.push(sql`status = ${q.status}`);
+  if (q.minDurationUs !== undefined) conds.push(sql`duration_us >= ${q.minDurationUs}`);
+  const ts = q.q === undefined ? undefined : searchQuery(q.q);
+  if (ts) conds.push(sql`search_doc @@ to_tsquery('simple', ${ts})`);
+  if (q.agent) {
+    const id = await agents.idOf(q.agent);
+    if (id === undefined) return undefined;
+    conds.push(sql`agents @> ${JSON.stringify([id])}::jsonb`);
+  }
+  if (q.app) conds.push(appCondition(q.app));
+  for (const [name, value] of Object.entries(q.columns ?? {})) {
+    const typed = /^-?\d{1,15}$/.test(value) ? [value, Number(value)] : [value];
+    conds.push(
+      sql`(${
+        sql.join(typed.map((v) => sql`columns @> ${JSON.stringify({ [name]: v })}::jsonb`), sql` or `)
+      })`,
+    );
+  }
+  return conds;
+}
+
+/** One page of requests matching `raw`. */
+export async function listRequests(
+  db: Kysely<Database>,
+  agents: AgentNames,
+  raw: RequestQuery,
+): Promise<RequestPage> {
+  const q = parseRequestQuery(raw);
+  const conds = await requestConditions(q, agents);
+  if (!conds) return { rows: [] };
+  const sort = q.sort ?? "-start";
+  const desc = sort.startsWith("-");
+  const byDuration = sort.endsWith("duration");
+  if (q.cursor) {
+    const [d, s, id] = decodeCursor(q.cursor);
+    const ts = sql`${isoMicros(s)}::timestamptz`;
+    const op = sql.raw(desc ? "<" : ">");
+    conds.push(
+      byDuration
+        ? sql`(duration_us, start_ts, request_id) ${op} (${d}, ${ts}, ${id})`
+        : sql`(start_ts, request_id) ${op} (${ts}, ${id})`,
+    );
+  }
+  const dir = sql.raw(desc ? "desc" : "asc");
+  const order = byDuration
+    ? sql`duration_us ${dir}, start_ts ${dir}, request_id ${dir}`
+    : sql`start_ts ${dir}, request_id ${dir}`;
+  const result = await sql<DbRequestRow>`select ${ROW_COLUMNS} from request
+    where ${sql.join(conds, sql` and `)} order by ${order} limit ${q.limit + 1}`.execute(db);
+  const more = result.rows.length > q.limit;
+  const rows = await toRequestRows(result.rows.slice(0, q.limit), agents);
+  const page: RequestPage = { rows };
+  if (more) {
+    const last = rows[rows.length - 1];
+    page.nextCursor = encodeCursor([byDuration ? last.durationUs : 0, last.startTs, last.requestId]);
+  }
+  return page;
+}
