@@ -2,7 +2,8 @@
  * Filesystem counters for every mounted real filesystem, via `statfs` (node:fs): `fs.<mount>.total`,
  * `.used`, `.free` (bytes available to unprivileged users, as `df` shows), `.used_pct` and `.free_pct`
  * (of used + available, as `df` computes Use%). Pseudo filesystems (proc, sysfs, cgroup, tmpfs, …) are
- * skipped; a mount that cannot be read is skipped and counted in `fs.unreadable`.
+ * skipped, and so are bind mounts of single files; a mount that cannot be read is skipped and counted in
+ * `fs.unreadable`.
  * @module
  */
 import { statfs } from "node:fs/promises";
@@ -57,6 +58,8 @@ export class FilesystemSource implements CounterSource {
     for (const mount of await listMounts(this.paths)) {
       let usage;
       try {
+        // bind mounts of single files (/etc/hosts in containers) repeat their filesystem: skip them
+        if (!(await Deno.stat(mount.mountPoint)).isDirectory) continue;
         usage = await filesystemUsage(mount.mountPoint);
       } catch {
         unreadable++; // permission denied or a vanished mount: counted below, not logged per mount
