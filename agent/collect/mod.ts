@@ -15,3 +15,4 @@ export { compileFormula, type Formula } from "./formula.ts";
 export { CHECK_TYPES } from "../check/registry.ts";
 export type { CheckContext, CheckOutcome, CheckType } from "../check/check_type.ts";
 export { runCheck } from "../check/runner.ts";
+export { agentConfigProblems } from "./validate.ts";
