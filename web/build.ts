@@ -40,7 +40,7 @@ export async function buildClient(
 ): Promise<{ js: number; css: number }> {
   const t0 = performance.now();
   const result = await esbuild.build({
-    entryPoints: { app: `${clientDir}main.tsx` },
+    entryPoints: { app: `${clientDir}main.tsx`, style: `${clientDir}style.css` },
     bundle: true,
     format: "esm",
     minify,

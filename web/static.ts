@@ -30,7 +30,7 @@ export function serveClient(app: Hono, dir: string): void {
   app.get("/assets/:name", async (c) => {
     const name = c.req.param("name");
     if (!/^[\w.-]+$/.test(name)) return c.notFound();
-    const bytes = await read(name);
+    const bytes = await read(`assets/${name}`);
     if (!bytes) return c.notFound();
     const ext = name.slice(name.lastIndexOf("."));
     return c.body(bytes, 200, {
