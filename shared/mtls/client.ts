@@ -15,22 +15,13 @@
  * @module
  */
 import https from "node:https";
-import tls from "node:tls";
-import type { ClientRequestArgs, IncomingMessage } from "node:http";
-import type { Duplex } from "node:stream";
+import type { IncomingMessage } from "node:http";
 import { errorMessage, SondeError } from "../errors.ts";
-import { normalizeFingerprint } from "../trust/fingerprint.ts";
 import type { ServiceIdentity } from "../trust/identity.ts";
 import { expectJson, type JsonResponse } from "./client_json.ts";
+import { createPinnedAgent, type PeerPin } from "./pinned_agent.ts";
 
-/**
- * Decides whether a server certificate is trusted: a fingerprint, a list of them, or a function
- * given the fingerprint and the origin (`https://host:port`) — it may record a first-contact pin.
- */
-export type PeerPin =
-  | string
-  | readonly string[]
-  | ((fp: string, origin: string) => boolean | Promise<boolean>);
+export type { PeerPin };
 
 /** Options of {@linkcode createMtlsClient}. */
 export interface MtlsClientOptions {
@@ -75,97 +66,19 @@ export interface MtlsClient {
   close(): void;
 }
 
-type Oncreate = (error: Error | null, stream: Duplex) => void;
-
-function pinCheck(pin: PeerPin): (fp: string, origin: string) => boolean | Promise<boolean> {
-  if (typeof pin === "function") return pin;
-  const list = (typeof pin === "string" ? [pin] : pin).map((p) => normalizeFingerprint(p));
-  const allowed = new Set(list.filter((p): p is string => p !== undefined));
-  return (fp) => allowed.has(fp);
-}
-
 /** Creates an mTLS client presenting `opts.identity.client` and pinning servers with `opts.pin`. */
 export function createMtlsClient(opts: MtlsClientOptions): MtlsClient {
-  const check = pinCheck(opts.pin);
-  const fingerprints = new WeakMap<object, string>();
   const defaultTimeout = opts.timeoutMs ?? 30_000;
-  const { certPem, keyPem } = opts.identity.client;
 
-  class PinnedAgent extends https.Agent {
-    override createConnection(o: ClientRequestArgs, oncreate?: Oncreate): Duplex {
-      const host = o.host ?? o.hostname ?? "localhost";
-      const origin = `https://${host.includes(":") ? `[${host}]` : host}:${o.port}`;
-      let done = false;
-      const finish = (e: Error | null, s?: tls.TLSSocket) => {
-        if (done) return;
-        done = true;
-        oncreate?.(e, s as Duplex);
-      };
-      const socket = tls.connect({
-        host,
-        port: Number(o.port),
-        servername: (o as tls.ConnectionOptions).servername || undefined,
-        cert: certPem,
-        key: keyPem,
-        rejectUnauthorized: false,
-      });
-      socket.once(
-        "error",
-        (e) =>
-          finish(
-            new SondeError("connect_failed", `Cannot connect to ${origin}: ${errorMessage(e)}`, {
-              retryable: true,
-              cause: e,
-            }),
-          ),
-      );
-      socket.setTimeout(defaultTimeout, () => {
-        if (done) return;
-        socket.destroy();
-        finish(
-          new SondeError(
-            "connect_timeout",
-            `Cannot connect to ${origin}: no TLS handshake within ${defaultTimeout} ms`,
-            { retryable: true },
-          ),
-        );
-      });
-      socket.once("secureConnect", async () => {
-        socket.setTimeout(0);
-        const fp = socket.getPeerCertificate()?.fingerprint256 ?? "";
-        let ok = false;
-        try {
-          ok = fp !== "" && await check(fp, origin);
-        } catch (e) {
-          socket.destroy();
-          return finish(
-            new SondeError(
-              "untrusted_peer",
-              `Cannot connect to ${origin}: pin check failed: ${errorMessage(e)}`,
-              { cause: e },
-            ),
-          );
-        }
-        if (!ok) {
-          socket.destroy();
-          return finish(
-            new SondeError(
-              "untrusted_peer",
-              `Cannot connect to ${origin}: certificate fingerprint ${fp || "(none)"} is not trusted`,
-            ),
-          );
-        }
-        fingerprints.set(socket, fp);
-        finish(null, socket);
-      });
-      return undefined as unknown as Duplex; // handed over through oncreate after the pin check
-    }
-  }
-  const agent = new PinnedAgent({
-    keepAlive: true,
-    maxSockets: opts.maxSocketsPerOrigin ?? 4,
-    timeout: opts.idleTimeoutMs ?? 60_000,
+  const pinned = createPinnedAgent({
+    certPem: opts.identity.client.certPem,
+    keyPem: opts.identity.client.keyPem,
+    pin: opts.pin,
+    connectTimeoutMs: defaultTimeout,
+    maxSocketsPerOrigin: opts.maxSocketsPerOrigin ?? 4,
+    idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
   });
+  const agent = pinned.agent;
 
   const once = (url: URL, init: MtlsRequest) =>
     new Promise<MtlsResponse & { reused: boolean }>((resolve, reject) => {
@@ -194,7 +107,7 @@ export function createMtlsClient(opts: MtlsClientOptions): MtlsClient {
               status: res.statusCode ?? 0,
               headers: flat,
               body: bytes,
-              peerFingerprint: fingerprints.get(req.socket!) ?? "",
+              peerFingerprint: pinned.fingerprintOf(req.socket),
               reused: req.reusedSocket,
             });
           });
@@ -233,10 +146,19 @@ export function createMtlsClient(opts: MtlsClientOptions): MtlsClient {
         const stale = (e as { reused?: boolean }).reused === true && !(e instanceof SondeError);
         if (stale && attempt === 0) continue;
         if (e instanceof SondeError) throw e;
-        throw new SondeError("request_failed", `Cannot ${init.method ?? "GET"} ${url}: ${errorMessage(e)}`, {
-          retryable: true,
-          cause: e,
-        });
+        const code = (e as { code?: string }).code;
+        const hint = code === "ECONNRESET" || /socket hang up/i.test(errorMessage(e))
+          ? ` (the server closed the connection: does its trusted_certificates.cfg list this client's ` +
+            `fingerprint ${opts.identity.client.fingerprint}?)`
+          : "";
+        throw new SondeError(
+          "request_failed",
+          `Cannot ${init.method ?? "GET"} ${url}: ${errorMessage(e)}${hint}`,
+          {
+            retryable: true,
+            cause: e,
+          },
+        );
       }
     }
   };

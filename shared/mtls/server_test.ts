@@ -47,6 +47,7 @@ Deno.test("serveMtls answers trusted callers over a kept-alive connection and re
     const strangerClient = createMtlsClient({ identity: stranger, pin: worker.server.fingerprint });
     const refused = await assertRejects(() => strangerClient.request(url));
     assert(refused instanceof SondeError && refused.code === "request_failed", String(refused));
+    assert(refused.message.includes(stranger.client.fingerprint), refused.message);
     assert(
       logs.lines.some((l) => l.includes(stranger.client.fingerprint) && l.includes("127.0.0.1")),
       "a log line names the refused fingerprint and the peer",
