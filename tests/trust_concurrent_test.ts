@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals } from "./helpers/assert.ts";
 import { readTrustFile, TRUSTED_CALLERS } from "@sonde/shared/trust";
+import { openssl } from "./trust_helpers.ts";
 
 const SERVICES = ["server", "worker", "ecomm", "webserver", "agent"] as const;
 type Prints = Record<string, { server: string; client: string }>;
@@ -43,8 +44,25 @@ async function assertTrustFiles(etc: string, prints: Prints): Promise<void> {
       !names.some((n) => n.endsWith(".tmp") || n.endsWith(".lock")),
       `leftovers in ${service}: ${names}`,
     );
-    const recorded = (await Deno.readTextFile(`${etc}/${service}/cli_certificate.fingerprint`)).trim();
+    const dir = `${etc}/${service}`;
+    const recorded = (await Deno.readTextFile(`${dir}/cli_certificate.fingerprint`)).trim();
     assertEquals(recorded, prints[service]!.client);
+    const printed = await openssl(
+      ["x509", "-fingerprint", "-sha256", "-noout", "-in", "cli_certificate.pem"],
+      dir,
+    );
+    assertEquals(
+      printed.trim(),
+      `sha256 Fingerprint=${recorded}`,
+      "cli_certificate.fingerprint is openssl's value",
+    );
+    for (const file of ["cli_certificate.pem", "srv_certificate.pem"]) {
+      assert(
+        (await openssl(["x509", "-noout", "-text", "-in", file], dir)).includes("Public-Key: (2048 bit)"),
+      );
+      const verified = await openssl(["verify", "-CAfile", file, "-partial_chain", file], dir);
+      assertEquals(verified.trim(), `${file}: OK`, "self-signed");
+    }
   }
 }
 
