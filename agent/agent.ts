@@ -120,6 +120,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     if (statusServer) services.push(statusServer);
     if (opts.intake) services.push(await opts.intake(journal));
     log.info("agent started", {
+      pid: Deno.pid,
       pullPort: pull.port,
       statusPort: statusServer?.port ?? 0,
       configVersion: config.current.version,

@@ -6,6 +6,7 @@ const MAIN = new URL("../agent/main.ts", import.meta.url).pathname;
 
 /** A running agent process. */
 export interface AgentProcess {
+  pid: number;
   pullPort: number;
   statusPort: number;
   /** Every JSON log line so far. */
@@ -79,6 +80,7 @@ export async function startAgentProcess(
     }),
   ]).finally(() => clearTimeout(timer));
   return {
+    pid: child.pid,
     pullPort: line.pullPort as number,
     statusPort: line.statusPort as number,
     logs,
