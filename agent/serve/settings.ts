@@ -81,6 +81,7 @@ export function loadAgentSettings(args: string[]): AgentSettings {
   path ??= envConfigPath();
   let file: Record<string, unknown> | undefined;
   let localConfig: AgentConfig | undefined;
+  const problems: string[] = [];
   if (path !== undefined) {
     let parsed: unknown;
     try {
@@ -97,12 +98,19 @@ export function loadAgentSettings(args: string[]): AgentSettings {
       try {
         localConfig = parseAgentConfig(collect);
       } catch (e) {
-        const problems = (e as { problems?: string[] }).problems ?? [(e as Error).message];
-        throw new ConfigError(problems.map((p) => `key "collect" in "${path}": ${p}`));
+        const found = (e as { problems?: string[] }).problems ?? [(e as Error).message];
+        problems.push(...found.map((p) => `key "collect" in "${path}": ${p}`));
       }
     }
   }
-  const settings = loadConfig(AGENT_SCHEMA, { args: rest, file: file ?? {} });
+  let settings: ConfigOf<typeof AGENT_SCHEMA>;
+  try {
+    settings = loadConfig(AGENT_SCHEMA, { args: rest, file: file ?? {} });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError([...problems, ...e.problems]);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return { ...settings, journalFsync: settings.journalFsync as FsyncPolicy, localConfig };
 }
 
