@@ -93,7 +93,7 @@ Deno.test({
       await shot(page, "09_config_validation");
       await url.fill("https://shop.example.com/healthz");
       await page.getByRole("button", { name: "Save" }).last().click();
-      await page.getByText("Saved").waitFor();
+      await page.getByText("Saved", { exact: true }).waitFor();
       await page.goto(`${web.url}/#/config/settings`);
       await page.getByLabel("Time zone").waitFor();
       await shot(page, "10_settings");
@@ -101,7 +101,12 @@ Deno.test({
       // phone-sized screen
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${web.url}/#/status`);
+      await page.reload();
       await page.getByTestId("status-tree").waitFor();
+      assert(
+        await page.evaluate(() => document.documentElement.scrollWidth <= 392),
+        "no horizontal scrolling on a phone",
+      );
       await shot(page, "11_status_phone");
       await page.getByRole("button", { name: "Menu" }).click();
       await page.getByTestId("logout").click();

@@ -68,7 +68,7 @@ export function Chart({ x, series, thresholds = [], height = 220, unit = "", lab
           stroke: axis,
           grid: { stroke: grid },
           ticks: { stroke: grid },
-          size: 56,
+          size: (_u, vals) => 18 + 7 * Math.max(4, ...(vals ?? []).map((v) => String(v).length)),
           values: (_u, vals) => vals.map((v) => `${+v.toFixed(2)}${unit ? ` ${unit}` : ""}`),
         },
       ],

@@ -108,7 +108,9 @@ export function ObjectForm(props: ObjectFormProps) {
                       update(f.path, typeof f.options?.[0]?.value === "number" ? Number(raw) : raw);
                     }}
                   >
-                    {f.options!.map((o) => <option value={String(o.value)}>{o.label}</option>)}
+                    {f.options!.map((o) => (
+                      <option key={String(o.value)} value={String(o.value)}>{o.label}</option>
+                    ))}
                   </select>
                 )
                 : f.type === "checkbox"

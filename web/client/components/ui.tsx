@@ -114,6 +114,15 @@ export function Async<T>(
   return <Loading />;
 }
 
+/** Time of day for today, date and time otherwise (for dense tables). */
+export function shortTime(t: number): string {
+  const d = new Date(t);
+  const today = new Date().toDateString() === d.toDateString();
+  return today
+    ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    : d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
 /** `3 min ago` style relative time. */
 export function ago(iso: string | number | undefined): string {
   if (iso === undefined) return "never";

@@ -4,6 +4,7 @@
  * settings. Deep links: `#/config/services?edit=12`, `#/config/services?check=121`, `#/config/settings`.
  * @module
  */
+import { useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { currentRoute, href, navigate } from "../router.ts";
 import type { User } from "../components/layout.tsx";
@@ -184,10 +185,10 @@ function CheckForm(
     onDeleted?: () => Promise<void>;
   },
 ) {
-  const type = String(value.type ?? "http");
+  const [type, setType] = useState(String(value.type ?? "http"));
   return (
     <ObjectForm
-      key={type}
+      onChange={(v) => setType(String(v.type))}
       title={value.id ? `Check ${value.name}` : "New check"}
       readOnly={readOnly}
       fields={[...checkFields(), ...(CHECK_PARAMS[type] ?? [])]}

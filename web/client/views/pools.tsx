@@ -8,7 +8,17 @@ import { useEffect, useState } from "preact/hooks";
 import { api, qs } from "../api.ts";
 import { href, navigate } from "../router.ts";
 import { Chart } from "../components/chart.tsx";
-import { Async, dateTime, durUs, Empty, ErrorBox, Loading, PageHeader, useApi } from "../components/ui.tsx";
+import {
+  Async,
+  dateTime,
+  durUs,
+  Empty,
+  ErrorBox,
+  Loading,
+  PageHeader,
+  shortTime,
+  useApi,
+} from "../components/ui.tsx";
 import { RANGES } from "./service.tsx";
 
 interface Pool {
@@ -47,15 +57,15 @@ export function RequestTable(
             <th>Start</th>
             <th>Status</th>
             <th class="w-dur">Duration</th>
-            {columns.map((c, i) => <th class={i > 0 ? "hide-sm" : ""}>{c}</th>)}
+            {columns.map((c, i) => <th key={c} class={i > 0 ? "hide-sm" : ""}>{c}</th>)}
             <th class="hide-md">Applications</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.requestId}>
-              <td class="mono small">
-                <a href={`#/pools/${pool}/r/${r.requestId}`}>{dateTime(r.startTs / 1000)}</a>
+              <td class="mono small nowrap" title={dateTime(r.startTs / 1000)}>
+                <a href={`#/pools/${pool}/r/${r.requestId}`}>{shortTime(r.startTs / 1000)}</a>
               </td>
               <td>
                 <span class={`badge small rs-${r.status}`}>{r.status}</span>
@@ -161,7 +171,7 @@ function Requests({ pool, query }: { pool: Pool; query: URLSearchParams }) {
           <span class="muted">ms</span>
         </label>
         <select aria-label="Range" value={range} onChange={(e) => set({ range: e.currentTarget.value })}>
-          {Object.keys(RANGES).map((r) => <option value={r}>Last {r}</option>)}
+          {Object.keys(RANGES).map((r) => <option key={r} value={r}>Last {r}</option>)}
         </select>
         <select
           aria-label="Sort"
@@ -303,7 +313,7 @@ export function PoolsView({ pool, query }: { pool?: number; query: URLSearchPara
                     value={current.id}
                     onChange={(e) => navigate(`#/pools/${e.currentTarget.value}`)}
                   >
-                    {list.map((p) => <option value={p.id}>{p.name}</option>)}
+                    {list.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
                   </select>
                 )}
                 <a class="btn small" href={href("/live", { pool: current.id })}>Live</a>

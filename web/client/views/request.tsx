@@ -100,7 +100,7 @@ function Waterfall({ detail }: { detail: Detail }) {
       <div class="wf-head" role="row">
         <div class="wf-label" role="columnheader">Application · process · thread · module</div>
         <div class="wf-track wf-axis" role="columnheader">
-          {ticks.map((t) => <span style={{ left: `${t * 100}%` }}>{durUs(total * t)}</span>)}
+          {ticks.map((t) => <span key={t} style={{ left: `${t * 100}%` }}>{durUs(total * t)}</span>)}
         </div>
       </div>
       {rows.map(({ span, depth }) => {
@@ -122,7 +122,7 @@ function Waterfall({ detail }: { detail: Detail }) {
               <span class="wf-text" title={span.text}>{span.text}</span>
             </div>
             <div class="wf-track" role="cell">
-              {ticks.slice(1, -1).map((t) => <i class="wf-grid" style={{ left: `${t * 100}%` }} />)}
+              {ticks.slice(1, -1).map((t) => <i key={t} class="wf-grid" style={{ left: `${t * 100}%` }} />)}
               <div
                 class={`wf-bar${span.status === "error" ? " err" : ""}`}
                 style={{

@@ -194,7 +194,7 @@ export function ServiceView({ id, query }: { id: number; query: URLSearchParams 
                         "fs./.free_pct",
                       ]),
                     ]
-                      .map((k) => <option value={k}>{k}</option>)}
+                      .map((k) => <option key={k} value={k}>{k}</option>)}
                   </select>
                   <div class="seg-control" role="group" aria-label="Range">
                     {Object.keys(RANGES).map((r) => (

@@ -75,7 +75,13 @@ function Counts({ counts }: { counts: Record<string, number> }) {
       <div class="countbar" aria-hidden="true">
         {(["CRITICAL", "WARNING", "UNKNOWN", "OK"] as const).map((s) =>
           counts[s]
-            ? <span class={`seg st-${s.toLowerCase()}`} style={{ width: `${(counts[s]! / total) * 100}%` }} />
+            ? (
+              <span
+                key={s}
+                class={`seg st-${s.toLowerCase()}`}
+                style={{ width: `${(counts[s]! / total) * 100}%` }}
+              />
+            )
             : null
         )}
       </div>
