@@ -42,7 +42,12 @@ const TABLES_WITH_IDS = ["agent", "service_group", "service", "service_check", "
 
 /** Configuration repository. `onChange` runs after every committed change. */
 export class ConfigRepo {
-  constructor(private readonly db: Kysely<Database>, private readonly onChange: () => void = () => {}) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly onChange: () => void = () => {},
+    /** Counter collection every agent gets (default: the agent defaults, every 10 s). */
+    private readonly counters: Partial<AgentConfig["counters"]> = {},
+  ) {}
 
   /** The configuration version agents compare with. */
   async version(): Promise<number> {
@@ -329,6 +334,7 @@ export class ConfigRepo {
     const base = defaultAgentConfig();
     const config = parseAgentConfig({
       ...base,
+      counters: { ...base.counters, ...this.counters },
       version,
       telemetry: telemetry ?? base.telemetry,
       checks: checks.map((c) => ({

@@ -20,11 +20,11 @@ import {
 import { CounterWriter, groupSamples } from "./counters.ts";
 
 /** Where telemetry events go: persisted inside the pull transaction, handed on after commit. */
-export interface TelemetryHook {
+export interface TelemetryHook<Staged = unknown> {
   /** Persists events inside the pull transaction (so a crash loses and duplicates nothing). */
-  persistInTx(tx: Kysely<Database>, agentId: number, events: TelemetryEvent[]): Promise<void>;
-  /** Called after the transaction committed. */
-  afterCommit(agentId: number, events: TelemetryEvent[]): void;
+  persistInTx(tx: Kysely<Database>, agentId: number, events: TelemetryEvent[]): Promise<Staged>;
+  /** Called with what `persistInTx` returned after the transaction committed. */
+  afterCommit(staged: Staged): void;
 }
 
 /** What one stored batch held. */
@@ -53,8 +53,13 @@ export class CursorMovedError extends SondeError {
 export class Ingestor {
   readonly counters = new CounterWriter();
   #checkParts = new PartitionCache("check_result");
+  #batchParts = new PartitionCache("ingest_batch");
 
-  constructor(private readonly db: Kysely<Database>, private readonly telemetry?: TelemetryHook) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly telemetry?: TelemetryHook,
+    private readonly holder = "",
+  ) {}
 
   /**
    * Stores `records` pulled after `fromSeq` and advances the agent's cursor to the last record's seq.
@@ -106,6 +111,7 @@ export class Ingestor {
     }
     const series = groupSamples(sampleBatches);
     let freshIds = new Map<string, number>();
+    let staged: unknown;
     await this.db.transaction().execute(async (tx) => {
       const moved = await tx.updateTable("agent")
         .set({
@@ -116,16 +122,26 @@ export class Ingestor {
         .where("id", "=", agentId).where("acked_seq", "=", fromSeq)
         .executeTakeFirst();
       if (Number(moved.numUpdatedRows) !== 1) throw new CursorMovedError(agentId, fromSeq);
+      const now = Date.now();
+      await this.#batchParts.ensure<Database>(tx, [now]);
+      await tx.insertInto("ingest_batch").values({
+        agent_id: agentId,
+        first_seq: fresh[0]!.seq,
+        last_seq: lastSeq,
+        records: fresh.length,
+        stored_at: new Date(now),
+        holder: this.holder,
+      }).execute();
       const written = await this.counters.write(tx, agentId, series);
       result.samples = written.samples;
       freshIds = written.fresh;
       if (checks.length > 0) await this.#writeChecks(tx, agentId, checks);
       result.checks = checks.length;
-      if (events.length > 0 && this.telemetry) await this.telemetry.persistInTx(tx, agentId, events);
+      if (events.length > 0 && this.telemetry) staged = await this.telemetry.persistInTx(tx, agentId, events);
       result.events = events.length;
     });
     this.counters.commit(freshIds);
-    if (events.length > 0) this.telemetry?.afterCommit(agentId, events);
+    if (staged !== undefined) this.telemetry?.afterCommit(staged);
     result.ackedSeq = lastSeq;
     return result;
   }

@@ -31,6 +31,7 @@ export interface Database {
   object_status: ObjectStatusTable;
   status_event: StatusEventTable;
   server_lease: ServerLeaseTable;
+  ingest_batch: IngestBatchTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   log_pool: LogPoolTable;
@@ -158,6 +159,16 @@ export interface StatusEventTable {
   new_state: string;
   cause: string;
   notified: Generated<boolean>;
+}
+
+/** One stored page of an agent's records (audit trail of the pull); partitioned by day. */
+export interface IngestBatchTable {
+  agent_id: number;
+  first_seq: number;
+  last_seq: number;
+  records: number;
+  stored_at: Timestamp;
+  holder: Generated<string>;
 }
 
 /** The pull lease: exactly one live server holds `name = 'pull'`. */

@@ -125,6 +125,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   )`.execute(db);
   await sql`create index status_event_ts on status_event (ts)`.execute(db);
   await sql`create index status_event_object on status_event (object_id, ts)`.execute(db);
+  // One row per stored page of records: an audit trail proving per agent that sequences are stored
+  // without gap or duplicate (written in the same transaction as the cursor).
+  await sql`create table ingest_batch (
+    agent_id int4 not null,
+    first_seq int8 not null,
+    last_seq int8 not null,
+    records int4 not null,
+    stored_at timestamptz not null,
+    holder text not null default ''
+  ) partition by range (stored_at)`.execute(db);
+  await sql`create index ingest_batch_agent on ingest_batch (agent_id, first_seq)`.execute(db);
   await sql`create table server_lease (
     name text primary key,
     holder text not null,
@@ -138,6 +149,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (
     const t of [
       "server_lease",
+      "ingest_batch",
       "status_event",
       "object_status",
       "service_check",

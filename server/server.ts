@@ -1,0 +1,147 @@
+/**
+ * The Server service: pulls every agent (when it holds the pull lease), stores what they collected,
+ * evaluates status, keeps partitions and retention, and exposes configuration and self-metrics.
+ * Both `server/main.ts` and the all-in-one `main.ts` start it through {@linkcode startServer}.
+ * @module
+ */
+import type { Store } from "@sonde/shared/db";
+import { createLogger } from "@sonde/shared/log";
+import { createMtlsClient, type MtlsClient } from "@sonde/shared/mtls";
+import type { Service } from "@sonde/shared/service";
+import type { ServiceIdentity } from "@sonde/shared/trust";
+import type { ConfigDocument, ConfigKind } from "@sonde/shared/api";
+import { errorMessage, NotFoundError } from "@sonde/shared/errors";
+import type { AgentConfig } from "@sonde/shared/wire/agent_config";
+import { ConfigRepo } from "./config/repo.ts";
+import { Metrics } from "./metrics.ts";
+import { AgentApi } from "./pull/agent_api.ts";
+import { Lease } from "./pull/lease.ts";
+import { acceptPendingFingerprint, agentPinner } from "./pull/pinning.ts";
+import { type PullOptions, PullScheduler } from "./pull/scheduler.ts";
+import { Ingestor, type TelemetryHook } from "./store/ingest.ts";
+import { maintainPartitions } from "./store/retention.ts";
+import { type StatusChange, StatusEvaluator } from "./status/evaluator.ts";
+
+/** Options of {@linkcode startServer}. */
+export interface ServerOptions {
+  store: Store;
+  /** The server's identity; its client certificate is what agents trust. */
+  identity: ServiceIdentity;
+  pull?: Partial<PullOptions>;
+  /** Unique name of this process for the lease (default host + pid). */
+  holder?: string;
+  leaseTtlMs?: number;
+  /** How often status is re-evaluated besides after each pull cycle. */
+  evaluateEveryMs?: number;
+  telemetry?: TelemetryHook;
+  /** Telemetry settings for agents (log pool levels, recording sessions). */
+  telemetryConfig?: (agentId: number) => Promise<AgentConfig["telemetry"]>;
+  onStatusChange?: (changes: StatusChange[]) => void;
+  /** Counter collection interval pushed to every agent (default 10 s). */
+  counterIntervalMs?: number;
+}
+
+/** The running Server. */
+export interface ServerHandle extends Service {
+  config: ConfigRepo;
+  metrics: Metrics;
+  scheduler: PullScheduler;
+  evaluator: StatusEvaluator;
+  lease: Lease;
+  ingestor: Ingestor;
+  /** The configuration half of the Webservice's Backend. */
+  configApi: {
+    getConfig(): Promise<ConfigDocument>;
+    putConfigObject(kind: ConfigKind, id: number | null, body: unknown): Promise<unknown>;
+    deleteConfigObject(kind: ConfigKind, id: number): Promise<void>;
+    importConfig(doc: unknown): Promise<void>;
+    acceptAgentFingerprint(agentId: number): Promise<void>;
+  };
+}
+
+/** Starts the Server service. */
+export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
+  const log = createLogger("server");
+  const db = opts.store.db;
+  const metrics = new Metrics();
+  const client: MtlsClient = createMtlsClient({
+    identity: opts.identity,
+    pin: agentPinner(db, log.child("trust")),
+    maxSocketsPerOrigin: 1,
+  });
+  const api = new AgentApi(client);
+  const holder = opts.holder ?? `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  const ingestor = new Ingestor(db, opts.telemetry, holder);
+  let scheduler: PullScheduler | undefined;
+  const config = new ConfigRepo(db, () => {
+    // a configuration change is pushed on the next cycle; evaluate status soon
+    void evaluator.evaluate().catch(() => {});
+  }, opts.counterIntervalMs ? { intervalMs: opts.counterIntervalMs } : {});
+  const evaluator = new StatusEvaluator(db, (changes) => {
+    metrics.inc("sonde_status_changes_total", "Status changes recorded", changes.length);
+    opts.onStatusChange?.(changes);
+  });
+  const lease = new Lease(db, holder, log.child("lease"), opts.leaseTtlMs);
+  await maintainPartitions(db, await config.settings());
+  await lease.start();
+  scheduler = new PullScheduler({
+    db,
+    api,
+    ingestor,
+    log: log.child("pull"),
+    metrics,
+    active: () => lease.held,
+    configFor: async (agentId) => {
+      const telemetry = await opts.telemetryConfig?.(agentId);
+      return config.agentConfig(agentId, telemetry);
+    },
+    afterCycle: async () => {
+      await evaluator.evaluate();
+    },
+  }, opts.pull);
+  scheduler.start();
+  const evalTimer = setInterval(() => {
+    if (lease.held) {
+      void evaluator.evaluate().catch((e) =>
+        log.error("status evaluation failed", { error: errorMessage(e) })
+      );
+    }
+  }, opts.evaluateEveryMs ?? 5000);
+  const upkeepTimer = setInterval(async () => {
+    if (!lease.held) return;
+    try {
+      const dropped = await maintainPartitions(db, await config.settings());
+      if (dropped.length > 0) log.info("retention dropped partitions", { partitions: dropped });
+    } catch (e) {
+      log.error("partition upkeep failed", { error: errorMessage(e) });
+    }
+  }, 3_600_000);
+  log.info("server started", { holder: opts.identity.client.fingerprint });
+  return {
+    name: "server",
+    config,
+    metrics,
+    scheduler,
+    evaluator,
+    lease,
+    ingestor,
+    configApi: {
+      getConfig: async () => (await config.exportDocument()) as unknown as ConfigDocument,
+      putConfigObject: (kind, id, body) => config.put(kind, id, body),
+      deleteConfigObject: (kind, id) => config.delete(kind, id),
+      importConfig: (doc) => config.importDocument(doc),
+      acceptAgentFingerprint: async (agentId) => {
+        if (!(await acceptPendingFingerprint(db, agentId))) {
+          throw new NotFoundError(`Cannot accept a fingerprint for agent ${agentId}: none is waiting`);
+        }
+      },
+    },
+    async stop() {
+      clearInterval(evalTimer);
+      clearInterval(upkeepTimer);
+      await scheduler?.stop();
+      await lease.stop();
+      client.close();
+    },
+  };
+}
