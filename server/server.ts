@@ -72,7 +72,6 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
   const api = new AgentApi(client);
   const holder = opts.holder ?? `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const ingestor = new Ingestor(db, opts.telemetry, holder);
-  let scheduler: PullScheduler | undefined;
   const config = new ConfigRepo(db, () => {
     // a configuration change is pushed on the next cycle; evaluate status soon
     void evaluator.evaluate().catch(() => {});
@@ -84,7 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
   const lease = new Lease(db, holder, log.child("lease"), opts.leaseTtlMs);
   await maintainPartitions(db, await config.settings());
   await lease.start();
-  scheduler = new PullScheduler({
+  const scheduler = new PullScheduler({
     db,
     api,
     ingestor,
@@ -139,7 +138,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     async stop() {
       clearInterval(evalTimer);
       clearInterval(upkeepTimer);
-      await scheduler?.stop();
+      await scheduler.stop();
       await lease.stop();
       client.close();
     },
