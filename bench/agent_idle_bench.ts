@@ -1,7 +1,7 @@
 /**
  * Idle footprint of a real agent process: the default counter set (about 70 counters on a 2-core
  * host with 4 interfaces; at least 50) every 10 s and 10 checks every 10 s (4 TCP, 3 filesystem,
- * 2 counter-threshold, 1 Nagios command), no server. After 15 s to settle, RSS of the process tree
+ * 2 counter-threshold, 1 Nagios command), telemetry intake listening, no server. After 15 s to settle, RSS of the process tree
  * (`ps -o rss=`) is sampled every 5 s for 60 s (median), and CPU is the utime+stime (+ waited children)
  * delta from /proc/PID/stat over the same 60 s, as percent of one core.
  * Prints `BENCH agent_idle_rss_mb` (target ≤ 80) and `BENCH agent_idle_cpu_pct` (target ≤ 1).
@@ -50,6 +50,10 @@ const agent = await startAgentProcess(`${tmp}/etc`, `${tmp}/data`, [
   `${tmp}/agent.json`,
   "--status-listen",
   `127.0.0.1:${statusPort}`,
+  "--intake",
+  "true",
+  "--intake-listen",
+  "127.0.0.1:0",
 ]);
 const pid = agent.pid;
 

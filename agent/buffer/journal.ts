@@ -8,20 +8,13 @@
 import { createLogger, type Logger } from "@sonde/shared/log";
 import {
   DEFAULT_MAX_RECORD_BYTES,
-  encodeRecordInto,
   type JournalRecord,
   RECORD_HEADER_BYTES,
 } from "@sonde/shared/wire/record_codec";
 import { type JournalState, loadState, saveState } from "./journal_state.ts";
 import { recoverSegments, scanAndCut } from "./recover.ts";
-import {
-  INDEX_EVERY_BYTES,
-  indexFloor,
-  scanSegment,
-  type Segment,
-  segmentName,
-  writeAll,
-} from "./segment.ts";
+import { indexFloor, scanSegment, type Segment } from "./segment.ts";
+import { SegmentWriter } from "./segment_writer.ts";
 import { findSegment, readSegments } from "./segment_reader.ts";
 
 /** When appended records reach the disk. */
@@ -69,16 +62,7 @@ export interface JournalStats {
   droppedBytes: number;
 }
 
-const WRITE_BUFFER_BYTES = 256 * 1024;
 const EMPTY = new Uint8Array(0);
-
-interface Active {
-  seg: Segment;
-  file: Deno.FsFile;
-  /** Bytes already handed to the OS. */
-  written: number;
-  lastIndexed: number;
-}
 
 /** The disk journal. Not safe for two processes on one folder. */
 export class Journal {
@@ -87,11 +71,8 @@ export class Journal {
   readonly #log: Logger;
   #state: JournalState;
   #segments: Segment[] = [];
-  #active: Active | undefined;
-  #pending = new Uint8Array(WRITE_BUFFER_BYTES);
-  #pendingLen = 0;
+  #active: SegmentWriter | undefined;
   #totalBytes = 0;
-  #dirty = false;
   #closed = false;
   #writeTimer: ReturnType<typeof setTimeout> | undefined;
   #timers: ReturnType<typeof setInterval>[] = [];
@@ -173,26 +154,9 @@ export class Journal {
         `Cannot append to journal: record of ${length} bytes exceeds maxRecordBytes ${this.#o.maxRecordBytes}`,
       );
     }
-    const a = this.#active ?? this.#startSegment();
-    if (this.#pendingLen + length > this.#pending.length) {
-      this.#writePending();
-      if (length > this.#pending.length) this.#pending = new Uint8Array(length);
-    }
+    const active = this.#active ?? this.#startSegment();
     const seq = this.#state.nextSeq++;
-    encodeRecordInto(this.#pending, this.#pendingLen, seq, kind, ts, payload);
-    this.#pendingLen += length;
-    const seg = a.seg;
-    if (seg.bytes - a.lastIndexed >= INDEX_EVERY_BYTES) {
-      seg.index!.seqs.push(seq);
-      seg.index!.offsets.push(seg.bytes);
-      a.lastIndexed = seg.bytes;
-    }
-    seg.bytes += length;
-    seg.records! += 1;
-    seg.lastSeq = seq;
-    if (ts > seg.lastTs) seg.lastTs = ts;
-    this.#totalBytes += length;
-    this.#dirty = true;
+    this.#totalBytes += active.append(seq, kind, ts, payload);
     if (this.#o.fsync === "always") this.#sync();
     else if (this.#writeTimer === undefined) {
       this.#writeTimer = setTimeout(() => {
@@ -200,50 +164,30 @@ export class Journal {
         this.#guard(() => this.#writePending());
       }, 0);
     }
-    if (seg.bytes >= this.#o.segmentBytes) {
+    if (active.seg.bytes >= this.#o.segmentBytes) {
       this.#closeActive();
       this.#enforceBounds();
     }
     return seq;
   }
 
-  #startSegment(): Active {
-    const firstSeq = this.#state.nextSeq;
-    const path = `${this.dir}/${segmentName(firstSeq)}`;
-    const file = Deno.openSync(path, { write: true, create: true, truncate: true });
-    const seg: Segment = {
-      firstSeq,
-      path,
-      bytes: 0,
-      records: 0,
-      lastSeq: firstSeq - 1,
-      lastTs: 0,
-      index: { seqs: [], offsets: [] },
-    };
-    this.#segments.push(seg);
-    this.#active = { seg, file, written: 0, lastIndexed: -Infinity };
-    return this.#active;
+  #startSegment(): SegmentWriter {
+    const active = SegmentWriter.create(this.dir, this.#state.nextSeq);
+    this.#segments.push(active.seg);
+    this.#active = active;
+    return active;
   }
 
   #writePending(): void {
-    const a = this.#active;
-    if (!a || this.#pendingLen === 0) return;
-    writeAll(a.file, this.#pending.subarray(0, this.#pendingLen));
-    a.written += this.#pendingLen;
-    this.#pendingLen = 0;
+    this.#active?.write();
   }
 
   #sync(): void {
-    this.#writePending();
-    if (this.#dirty && this.#active && this.#o.fsync !== "never") this.#active.file.syncDataSync();
-    this.#dirty = false;
+    this.#active?.sync(this.#o.fsync !== "never");
   }
 
   #closeActive(): void {
-    const a = this.#active;
-    if (!a) return;
-    this.#sync();
-    a.file.close();
+    this.#active?.close(this.#o.fsync !== "never");
     this.#active = undefined;
   }
 
