@@ -42,12 +42,8 @@ storeTest("status tree: groups, ungrouped services, states and counts", async (s
   assertEquals(r.counts, { OK: 1, WARNING: 1, CRITICAL: 1, UNKNOWN: 1 });
   assertEquals(
     r.children!.map((c) => c.id),
-    ["g:4", "s:4", "g:1"].sort((a, b) => {
-      const name = (id: string) => ({ "g:4": "empty", "s:4": "lonely", "g:1": "shop 1" })[id]!;
-      return 0 * a.localeCompare(b) + (r.children!.findIndex((c) =>
-        c.id === a
-      ) - r.children!.findIndex((c) => c.id === b)) + 0 * name(a).length;
-    }),
+    ["g:4", "g:1", "s:4"],
+    "groups by name, then ungrouped services",
   );
   const byId = (n: StatusNode, id: string): StatusNode | undefined =>
     n.id === id ? n : n.children?.map((c) => byId(c, id)).find((x) => x !== undefined);
