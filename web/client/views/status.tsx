@@ -4,7 +4,8 @@
  * search by name. Filter and search live in the URL (`#/status?state=problems&q=db`).
  * @module
  */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
+import { Spacer, useWindowSlice } from "../components/virtual.tsx";
 import { api } from "../api.ts";
 import { href, navigate } from "../router.ts";
 import { ago, Async, dateTime, Empty, PageHeader, StateBadge, StateDot, useApi } from "../components/ui.tsx";
@@ -33,7 +34,8 @@ const FILTERS = [
   { id: "WARNING", label: "Warning" },
   { id: "UNKNOWN", label: "Unknown" },
 ];
-const LIMIT = 1500;
+/** Fixed row height of the tree table (px), for windowed rendering. */
+const ROW_HEIGHT = 38;
 
 function matches(n: StatusNode, filter: string, q: string): boolean {
   if (n.kind !== "service") return false;
@@ -114,13 +116,77 @@ function Summary({ root }: { root: StatusNode }) {
   );
 }
 
+function TreeRow({ node, depth, open, toggle }: Row & { open: boolean; toggle: (id: string) => void }) {
+  return (
+    <tr class={`row-${node.kind}`} data-id={node.id}>
+      <td class="name-cell" style={{ paddingLeft: `${12 + depth * 18}px` }}>
+        {node.kind === "group"
+          ? (
+            <button type="button" class="twisty" aria-expanded={open} onClick={() => toggle(node.id)}>
+              <span class="chev" aria-hidden="true">▸</span>
+              <StateDot state={node.state} />
+              <span class="group-name">{node.name}</span>
+            </button>
+          )
+          : (
+            <a href={`#/service/${node.id.slice(2)}`} class="svc-link">
+              <StateDot state={node.state} />
+              {node.name}
+            </a>
+          )}
+      </td>
+      <td>
+        <StateBadge state={node.state} small />
+      </td>
+      <td class="hide-sm">{node.kind === "group" ? <Counts counts={node.counts} /> : null}</td>
+      <td class="hide-sm muted" title={dateTime(node.since)}>{ago(node.since)}</td>
+      <td class="hide-md cause" title={node.cause}>{node.cause ?? ""}</td>
+    </tr>
+  );
+}
+
+function TreeTable(
+  { rows, expanded, filtering, toggle }: {
+    rows: Row[];
+    expanded: Set<string>;
+    filtering: boolean;
+    toggle: (id: string) => void;
+  },
+) {
+  const ref = useRef<HTMLTableElement>(null);
+  const [start, end] = useWindowSlice(ref, rows.length, ROW_HEIGHT);
+  return (
+    <div class="table-wrap">
+      <table class="tree" data-testid="status-tree" ref={ref} aria-rowcount={rows.length + 1}>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th class="w-state">State</th>
+            <th class="w-counts hide-sm">Services</th>
+            <th class="w-since hide-sm">Last change</th>
+            <th class="hide-md">Cause</th>
+          </tr>
+        </thead>
+        <tbody>
+          <Spacer height={start * ROW_HEIGHT} columns={5} />
+          {rows.slice(start, end).map((r) => (
+            <TreeRow key={r.node.id} {...r} open={filtering || expanded.has(r.node.id)} toggle={toggle} />
+          ))}
+          <Spacer height={(rows.length - end) * ROW_HEIGHT} columns={5} />
+        </tbody>
+      </table>
+      {rows.length === 0 && <Empty>No service matches this filter.</Empty>}
+      <div class="table-foot muted small" data-testid="row-count">{rows.length.toLocaleString()} rows</div>
+    </div>
+  );
+}
+
 /** The status view. */
 export function StatusView({ query }: { query: URLSearchParams }) {
   const tree = useApi(() => api<{ generatedAt: string; root: StatusNode }>("/status"), [], 15_000);
   const filter = query.get("state") ?? "all";
   const q = (query.get("q") ?? "").toLowerCase();
   const [expanded, setExpanded] = useState<Set<string> | null>(null);
-  const [showAll, setShowAll] = useState(false);
   const set = (patch: Record<string, string | undefined>) =>
     navigate(
       href("/status", {
@@ -157,7 +223,6 @@ export function StatusView({ query }: { query: URLSearchParams }) {
             walk(t.root);
             setExpanded(all);
           };
-          const shown = showAll ? rows : rows.slice(0, LIMIT);
           return (
             <>
               <Summary root={t.root} />
@@ -187,62 +252,7 @@ export function StatusView({ query }: { query: URLSearchParams }) {
                   Collapse
                 </button>
               </div>
-              <div class="table-wrap">
-                <table class="tree" data-testid="status-tree">
-                  <thead>
-                    <tr>
-                      <th>Name</th>
-                      <th class="w-state">State</th>
-                      <th class="w-counts hide-sm">Services</th>
-                      <th class="w-since hide-sm">Last change</th>
-                      <th class="hide-md">Cause</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {shown.map(({ node, depth }) => (
-                      <tr key={node.id} class={`row-${node.kind}`} data-id={node.id}>
-                        <td class="name-cell" style={{ paddingLeft: `${12 + depth * 18}px` }}>
-                          {node.kind === "group"
-                            ? (
-                              <button
-                                type="button"
-                                class="twisty"
-                                aria-expanded={exp.has(node.id) || filter !== "all" || !!q}
-                                onClick={() => toggle(node.id)}
-                              >
-                                <span class="chev" aria-hidden="true">▸</span>
-                                <StateDot state={node.state} />
-                                <span class="group-name">{node.name}</span>
-                              </button>
-                            )
-                            : (
-                              <a href={`#/service/${node.id.slice(2)}`} class="svc-link">
-                                <StateDot state={node.state} />
-                                {node.name}
-                              </a>
-                            )}
-                        </td>
-                        <td>
-                          <StateBadge state={node.state} small />
-                        </td>
-                        <td class="hide-sm">
-                          {node.kind === "group" ? <Counts counts={node.counts} /> : null}
-                        </td>
-                        <td class="hide-sm muted" title={dateTime(node.since)}>{ago(node.since)}</td>
-                        <td class="hide-md cause" title={node.cause}>{node.cause ?? ""}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                {rows.length === 0 && <Empty>No service matches this filter.</Empty>}
-                {rows.length > shown.length && (
-                  <div class="more">
-                    <button type="button" class="btn small" onClick={() => setShowAll(true)}>
-                      Show all {rows.length.toLocaleString()} rows
-                    </button>
-                  </div>
-                )}
-              </div>
+              <TreeTable rows={rows} expanded={exp} filtering={filter !== "all" || !!q} toggle={toggle} />
             </>
           );
         }}
