@@ -38,8 +38,11 @@ export interface AgentOptions {
   /** Configuration to use until a server pushes a newer version. */
   localConfig?: AgentConfig;
   journal?: JournalOptions;
-  /** Starts the telemetry intake writing into the journal. */
-  intake?: (journal: Journal) => Service | Promise<Service>;
+  /**
+   * Starts the telemetry intake writing into the journal; `config.current.telemetry` holds the levels
+   * and recording sessions the server asked for (`config.onChange` tells when they change).
+   */
+  intake?: (journal: Journal, config: ConfigStore) => Service | Promise<Service>;
   collection?: CollectionOptions;
   /** Host name reported in the status. Default: the system's. */
   hostname?: string;
@@ -118,7 +121,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       : opts.statusListen;
     const statusServer = statusListen ? serveStatus(statusListen, status, log.child("status")) : undefined;
     if (statusServer) services.push(statusServer);
-    if (opts.intake) services.push(await opts.intake(journal));
+    if (opts.intake) services.push(await opts.intake(journal, config));
     log.info("agent started", {
       pid: Deno.pid,
       pullPort: pull.port,

@@ -11,7 +11,7 @@ import {
   type JournalRecord,
   RECORD_HEADER_BYTES,
 } from "@sonde/shared/wire/record_codec";
-import { type JournalState, loadState, saveState } from "./journal_state.ts";
+import { initialState, type JournalState, loadState, saveState } from "./journal_state.ts";
 import { recoverSegments, scanAndCut } from "./recover.ts";
 import { indexFloor, scanSegment, type Segment } from "./segment.ts";
 import { SegmentWriter } from "./segment_writer.ts";
@@ -94,7 +94,27 @@ export class Journal {
       maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     };
     this.#log = options.log ?? createLogger("agent/buffer");
-    this.#state = loadState(dir);
+    this.#state = this.#loadState();
+  }
+
+  /**
+   * Loads `state.json`. A corrupt one is not fatal: acknowledgements and drop counters are lost (the
+   * server deduplicates what is sent again), and `nextSeq` restarts from the current time in µs, far
+   * above any seq handed out before, so sequence numbers still never repeat.
+   */
+  #loadState(): JournalState {
+    try {
+      return loadState(this.dir);
+    } catch (e) {
+      const state = initialState();
+      state.nextSeq = Date.now() * 1000;
+      this.#log.error("journal state unreadable, sequence restarts above any earlier one", {
+        dir: this.dir,
+        error: (e as Error).message,
+        nextSeq: state.nextSeq,
+      });
+      return state;
+    }
   }
 
   /** Opens (or creates) the journal in `dir`, cutting a torn tail left by a crash. */

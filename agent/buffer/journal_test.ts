@@ -179,3 +179,17 @@ withJournal("a corrupt record cuts the last segment there; later records are gon
   assertEquals(j.append(1, payload(21)), 21, "sequence numbers already handed out are not reused");
   j.close();
 });
+
+withJournal("a corrupt state file is not fatal and sequence numbers still never repeat", {}, (dir) => {
+  let j = Journal.open(dir);
+  for (let i = 1; i <= 5; i++) j.append(1, payload(i));
+  j.ack(5);
+  j.append(1, payload(6));
+  j.close();
+  Deno.writeTextFileSync(`${dir}/state.json`, "{torn");
+  j = Journal.open(dir);
+  const seq = j.append(1, enc.encode(`{"i":0}`));
+  assert(seq > 6, `seq ${seq} repeats an earlier one`);
+  assertEquals(j.read(0, 1000).records.map((r) => r.seq), [6, seq], "unacknowledged records are kept");
+  j.close();
+});
