@@ -1,14 +1,23 @@
 /**
  * `deno task start`: the all-in-one mode. Embedded database (or `DATABASE_URL`), every server-side
- * service in one process and a local agent monitoring this host; the web client on 127.0.0.1:8080.
- * This file only wires modules together.
+ * service in one process (Server, telemetry assembly, Worker, Webservice) and a local agent monitoring
+ * this host, pulled over mTLS on loopback like any other agent. This file only wires modules together.
  */
+import { Hono } from "hono";
 import { configHelp, loadConfig, type Schema } from "@sonde/shared/config";
 import { installation, openStore } from "@sonde/shared/db";
 import { createLogger } from "@sonde/shared/log";
 import { runServices, startProcess } from "@sonde/shared/service";
+import { ensureServiceIdentity } from "@sonde/shared/trust";
 import { VERSION } from "@sonde/shared/version";
-import { createWebApp } from "./web/app.ts";
+import { startAgent } from "./agent/agent.ts";
+import { journalIntake } from "./agent/journal_intake.ts";
+import { startServer } from "./server/server.ts";
+import { registerAgents } from "./server/register.ts";
+import { createAssembler } from "./server/telemetry/assembler.ts";
+import { createWorker } from "./worker/worker.ts";
+import { composeBackend } from "./web/compose.ts";
+import { createWebApp, ensureFirstAdmin } from "./web/app.ts";
 import { serveWeb } from "./web/serve.ts";
 
 const schema = {
@@ -31,6 +40,26 @@ const schema = {
     env: "SONDE_LISTEN",
     help: "web client and API address",
   },
+  agentListen: {
+    type: "hostport",
+    default: "127.0.0.1:4100",
+    env: "SONDE_AGENT_LISTEN",
+    help: "local agent's pull endpoint (mTLS)",
+  },
+  agentStatusListen: { type: "hostport", default: "127.0.0.1:4101", help: "local agent's read-only status" },
+  intakeListen: {
+    type: "hostport",
+    default: "127.0.0.1:4318",
+    env: "SONDE_INTAKE_LISTEN",
+    help: "telemetry intake (SDK, OTLP/HTTP)",
+  },
+  pullInterval: {
+    type: "duration",
+    default: "10s",
+    env: "SONDE_PULL_INTERVAL",
+    help: "how often agents are pulled",
+  },
+  counterInterval: { type: "duration", default: "10s", help: "counter collection interval of the agents" },
 } satisfies Schema;
 
 if (Deno.args.includes("--help")) {
@@ -40,21 +69,63 @@ if (Deno.args.includes("--help")) {
 
 const log = createLogger("sonde");
 const services = await startProcess("start", async (started) => {
-  const config = loadConfig(schema, { args: Deno.args });
-  const etc = config.etc ?? `${config.data}/etc`;
-  await Deno.mkdir(etc, { recursive: true });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.data });
+  const c = loadConfig(schema, { args: Deno.args });
+  const etc = c.etc ?? `${c.data}/etc`;
+  const store = await openStore({ databaseUrl: c.databaseUrl, dataDir: c.data });
   started.push({ name: "store", stop: () => store.close() });
   const install = await installation(store.db);
-  const app = createWebApp({
-    version: VERSION,
-    health: () =>
-      Promise.resolve({ store: store.engine, installation: install.id, since: install.createdAt }),
+
+  const worker = createWorker({ store, dataDir: c.data });
+  started.push(worker);
+  const assembler = await createAssembler({ store, dataDir: c.data });
+  const server = await startServer({
+    store,
+    identity: await ensureServiceIdentity(etc, "server"),
+    assembler,
+    pull: { intervalMs: c.pullInterval },
+    counterIntervalMs: c.counterInterval,
+    telemetryConfig: async () => ({ level: 50, sessions: await worker.activeSessions() }),
   });
-  const web = await serveWeb(app, config.listen);
+  started.push(server);
+
+  const agent = await startAgent({
+    etc,
+    data: c.data,
+    listen: c.agentListen,
+    statusListen: c.agentStatusListen,
+    intake: (journal) => journalIntake(journal, c.intakeListen),
+  });
+  started.push(agent);
+  await registerAgents(store, server.config, [{
+    name: Deno.hostname(),
+    address: `127.0.0.1:${agent.pullPort}`,
+  }]);
+
+  const backend = composeBackend(
+    worker,
+    server.configApi,
+    `http://${c.intakeListen.hostname}:${c.intakeListen.port}`,
+  );
+  await ensureFirstAdmin(store, Deno.env.get("SONDE_ADMIN_PASSWORD"));
+  const app = new Hono();
+  app.get(
+    "/metrics",
+    (ctx) => ctx.text(server.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+  );
+  app.route(
+    "/",
+    createWebApp({
+      version: VERSION,
+      backend,
+      store,
+      health: () =>
+        Promise.resolve({ store: store.engine, installation: install.id, since: install.createdAt }),
+    }),
+  );
+  const web = await serveWeb(app, c.listen);
   started.push(web);
-  const url = `http://${config.listen.hostname}:${web.port}`;
-  log.info("started", { url, data: config.data, etc, engine: store.engine, version: VERSION });
+  const url = `http://${c.listen.hostname}:${web.port}`;
+  log.info("started", { url, data: c.data, etc, engine: store.engine, version: VERSION });
   console.log(`Sonde is running: ${url}`);
 });
 await runServices("sonde", services);

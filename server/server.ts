@@ -21,6 +21,7 @@ import { type PullOptions, PullScheduler } from "./pull/scheduler.ts";
 import { Ingestor, type TelemetryHook } from "./store/ingest.ts";
 import { maintainPartitions } from "./store/retention.ts";
 import { type StatusChange, StatusEvaluator } from "./status/evaluator.ts";
+import type { Assembler, FinishedRequest } from "./telemetry/assembler.ts";
 
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions {
@@ -33,7 +34,10 @@ export interface ServerOptions {
   leaseTtlMs?: number;
   /** How often status is re-evaluated besides after each pull cycle. */
   evaluateEveryMs?: number;
-  telemetry?: TelemetryHook;
+  /** Assembles telemetry events into requests; flushed while this server holds the lease. */
+  assembler?: Assembler;
+  /** Receives every request the assembler wrote (live view). */
+  onRequests?: (finished: FinishedRequest[]) => void;
   /** Telemetry settings for agents (log pool levels, recording sessions). */
   telemetryConfig?: (agentId: number) => Promise<AgentConfig["telemetry"]>;
   onStatusChange?: (changes: StatusChange[]) => void;
@@ -71,10 +75,18 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
   });
   const api = new AgentApi(client);
   const holder = opts.holder ?? `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
-  const ingestor = new Ingestor(db, opts.telemetry, holder);
+  const assembler = opts.assembler;
+  const telemetry: TelemetryHook | undefined = assembler && {
+    persistInTx: (tx, agentId, events) => assembler.persistInTx(tx, agentId, events),
+    afterCommit: (staged) => assembler.ingestStaged(staged as Parameters<Assembler["ingestStaged"]>[0]),
+  };
+  const ingestor = new Ingestor(db, telemetry, holder);
   const config = new ConfigRepo(db, () => {
     // a configuration change is pushed on the next cycle; evaluate status soon
     void evaluator.evaluate().catch(() => {});
+    void opts.assembler?.reloadLogPools().catch((e) =>
+      log.error("cannot reload log pools", { error: errorMessage(e) })
+    );
   }, opts.counterIntervalMs ? { intervalMs: opts.counterIntervalMs } : {});
   const evaluator = new StatusEvaluator(db, (changes) => {
     metrics.inc("sonde_status_changes_total", "Status changes recorded", changes.length);
@@ -106,6 +118,22 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
       );
     }
   }, opts.evaluateEveryMs ?? 5000);
+  let flushing = false;
+  const flushTimer = assembler && setInterval(async () => {
+    if (!lease.held || flushing) return;
+    flushing = true;
+    try {
+      const finished = await assembler.flush();
+      if (finished.length > 0) {
+        metrics.inc("sonde_requests_assembled_total", "Requests written to log pools", finished.length);
+        opts.onRequests?.(finished);
+      }
+    } catch (e) {
+      log.error("telemetry flush failed", { error: errorMessage(e) });
+    } finally {
+      flushing = false;
+    }
+  }, 500);
   const upkeepTimer = setInterval(async () => {
     if (!lease.held) return;
     try {
@@ -138,7 +166,9 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     async stop() {
       clearInterval(evalTimer);
       clearInterval(upkeepTimer);
+      clearInterval(flushTimer);
       await scheduler.stop();
+      await assembler?.stop();
       await lease.stop();
       client.close();
     },

@@ -6,9 +6,21 @@ import { freePort } from "./helpers/postgres.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
+/** Free ports for the local agent, so tests never collide with each other or a running Sonde. */
+function agentPorts(): string[] {
+  return [
+    "--agent-listen",
+    `127.0.0.1:${freePort()}`,
+    "--agent-status-listen",
+    `127.0.0.1:${freePort()}`,
+    "--intake-listen",
+    `127.0.0.1:${freePort()}`,
+  ];
+}
+
 function startSonde(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+    args: ["run", "-A", MAIN, ...args, ...agentPorts()],
     stdout: "piped",
     stderr: "piped",
     env: { SONDE_LOG_LEVEL: "warn", ...env },

@@ -19,7 +19,7 @@ export type QueryApi = Omit<Backend, keyof ConfigApi | "browserTelemetry">;
 export function browserTelemetryForwarder(intakeUrl: string): Backend["browserTelemetry"] {
   return async (body) => {
     const events = (body as { events?: unknown })?.events;
-    if (!Array.isArray(events)) throw new ValidationError('events: must be a list of telemetry events');
+    if (!Array.isArray(events)) throw new ValidationError("events: must be a list of telemetry events");
     let res: Response;
     try {
       res = await fetch(`${intakeUrl}/sonde/v1/events`, {
@@ -28,14 +28,22 @@ export function browserTelemetryForwarder(intakeUrl: string): Backend["browserTe
         body: JSON.stringify({ events }),
       });
     } catch (e) {
-      throw new SondeError("intake_unreachable", `Cannot forward browser telemetry to ${intakeUrl}: ${(e as Error).message}`, {
-        retryable: true,
-        status: 503,
-      });
+      throw new SondeError(
+        "intake_unreachable",
+        `Cannot forward browser telemetry to ${intakeUrl}: ${(e as Error).message}`,
+        {
+          retryable: true,
+          status: 503,
+        },
+      );
     }
     const text = await res.text();
     if (res.status >= 400 && res.status < 500) throw new ValidationError(text.slice(0, 500));
-    if (!res.ok) throw new SondeError("intake_error", `Intake answered ${res.status}: ${text.slice(0, 200)}`, { status: 502 });
+    if (!res.ok) {
+      throw new SondeError("intake_error", `Intake answered ${res.status}: ${text.slice(0, 200)}`, {
+        status: 502,
+      });
+    }
     return { accepted: events.length };
   };
 }
@@ -43,10 +51,12 @@ export function browserTelemetryForwarder(intakeUrl: string): Backend["browserTe
 /** Binds the query and configuration halves into one Backend. */
 export function composeBackend(queries: QueryApi, config: ConfigApi, intakeUrl: string): Backend {
   const bind = <T extends object>(o: T, keys: string[]) =>
-    Object.fromEntries(keys.filter((k) => typeof (o as Record<string, unknown>)[k] === "function").map((k) => [
-      k,
-      ((o as Record<string, (...a: unknown[]) => unknown>)[k]!).bind(o),
-    ]));
+    Object.fromEntries(
+      keys.filter((k) => typeof (o as Record<string, unknown>)[k] === "function").map((k) => [
+        k,
+        ((o as Record<string, (...a: unknown[]) => unknown>)[k]!).bind(o),
+      ]),
+    );
   const queryKeys = [
     "statusTree",
     "service",
@@ -67,7 +77,13 @@ export function composeBackend(queries: QueryApi, config: ConfigApi, intakeUrl: 
   ];
   return {
     ...bind(queries, queryKeys),
-    ...bind(config, ["getConfig", "putConfigObject", "deleteConfigObject", "importConfig", "acceptAgentFingerprint"]),
+    ...bind(config, [
+      "getConfig",
+      "putConfigObject",
+      "deleteConfigObject",
+      "importConfig",
+      "acceptAgentFingerprint",
+    ]),
     browserTelemetry: browserTelemetryForwarder(intakeUrl),
   } as unknown as Backend;
 }

@@ -1,0 +1,26 @@
+/**
+ * The agent's telemetry intake writing accepted event batches into the journal, as one record of kind
+ * `Events` per batch. Shared by `agent/main.ts` and the all-in-one `main.ts`.
+ * @module
+ */
+import { RecordKind } from "@sonde/shared/wire/types";
+import type { Journal } from "./buffer/journal.ts";
+import { type Intake, startIntake } from "./intake/mod.ts";
+
+/** Starts the intake on `listen`, journaling what it accepts. */
+export function journalIntake(journal: Journal, listen: { hostname: string; port: number }): Promise<Intake> {
+  const enc = new TextEncoder();
+  return startIntake({
+    listen,
+    sink: {
+      events(batch) {
+        try {
+          journal.append(RecordKind.Events, enc.encode(JSON.stringify(batch)));
+          return true;
+        } catch {
+          return false; // counted by the intake as refused
+        }
+      },
+    },
+  });
+}
