@@ -75,6 +75,7 @@ export class Journal {
   #totalBytes = 0;
   #closed = false;
   #writeTimer: ReturnType<typeof setTimeout> | undefined;
+  #fsyncTimer: ReturnType<typeof setTimeout> | undefined;
   #timers: ReturnType<typeof setInterval>[] = [];
   #cursor: { seq: number; seg: Segment; offset: number } | undefined;
   #oldest: { seq: number; ts: number } | undefined;
@@ -143,9 +144,6 @@ export class Journal {
   }
 
   #startTimers(): void {
-    if (this.#o.fsync === "batch") {
-      this.#timers.push(setInterval(() => this.#guard(() => this.#sync()), this.#o.fsyncIntervalMs));
-    }
     if (this.#o.maxAgeMs > 0) {
       const every = Math.max(50, Math.min(60_000, Math.floor(this.#o.maxAgeMs / 4)));
       this.#timers.push(setInterval(() => this.#guard(() => this.#enforceBounds()), every));
@@ -183,6 +181,14 @@ export class Journal {
         this.#writeTimer = undefined;
         this.#guard(() => this.#writePending());
       }, 0);
+    }
+    // armed only while there is something to sync, so an idle journal wakes nobody up
+    if (this.#o.fsync === "batch" && this.#fsyncTimer === undefined) {
+      this.#fsyncTimer = setTimeout(() => {
+        this.#fsyncTimer = undefined;
+        this.#guard(() => this.#sync());
+      }, this.#o.fsyncIntervalMs);
+      Deno.unrefTimer(this.#fsyncTimer);
     }
     if (active.seg.bytes >= this.#o.segmentBytes) {
       this.#closeActive();
@@ -385,6 +391,7 @@ export class Journal {
   close(): void {
     if (this.#closed) return;
     if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
+    if (this.#fsyncTimer !== undefined) clearTimeout(this.#fsyncTimer);
     for (const t of this.#timers) clearInterval(t);
     this.#closeActive();
     this.#save();
