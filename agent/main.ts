@@ -6,8 +6,7 @@
  */
 import { configHelp } from "@sonde/shared/config";
 import { runServices, startProcess } from "@sonde/shared/service";
-import { RecordKind } from "@sonde/shared/wire/types";
-import { startIntake } from "./intake/mod.ts";
+import { journalIntake } from "./journal_intake.ts";
 import { startAgent } from "./agent.ts";
 import { AGENT_SCHEMA, loadAgentSettings } from "./serve/settings.ts";
 
@@ -22,7 +21,6 @@ if (Deno.args.includes("--help")) {
 
 const services = await startProcess("agent", async (started) => {
   const s = loadAgentSettings(Deno.args);
-  const enc = new TextEncoder();
   started.push(
     await startAgent({
       etc: s.etc,
@@ -38,22 +36,7 @@ const services = await startProcess("agent", async (started) => {
         fsync: s.journalFsync,
         fsyncIntervalMs: s.journalFsyncInterval,
       },
-      intake: s.intake
-        ? (journal) =>
-          startIntake({
-            listen: s.intakeListen,
-            sink: {
-              events(batch) {
-                try {
-                  journal.append(RecordKind.Events, enc.encode(JSON.stringify(batch)));
-                  return true;
-                } catch {
-                  return false; // counted by the intake as refused
-                }
-              },
-            },
-          })
-        : undefined,
+      intake: s.intake ? (journal) => journalIntake(journal, s.intakeListen) : undefined,
     }),
   );
 });
