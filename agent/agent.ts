@@ -76,9 +76,15 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   };
   try {
     const identity = await ensureServiceIdentity(opts.etc, "agent", log.child("trust"));
-    const journal = Journal.open(`${opts.data}/agent/journal`, { log: log.child("buffer"), ...opts.journal });
-    services.push({ name: "agent/journal", stop: async () => journal.close() });
     const enc = new TextEncoder();
+    const journal: Journal = Journal.open(`${opts.data}/agent/journal`, {
+      log: log.child("buffer"),
+      // tell the server in-band: a notice record naming the seq range that was lost
+      onDrop: (drop) =>
+        append(RecordKind.Notice, { ts: Date.now(), type: "dropped", detail: { ...drop } }, Date.now()),
+      ...opts.journal,
+    });
+    services.push({ name: "agent/journal", stop: async () => journal.close() });
     const append = (kind: number, value: unknown, ts: number) =>
       journal.append(kind, enc.encode(JSON.stringify(value)), ts);
     const config = ConfigStore.load(`${opts.data}/agent/config.json`, opts.localConfig, log.child("config"));

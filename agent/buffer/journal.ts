@@ -35,6 +35,21 @@ export interface JournalOptions {
   /** Largest record accepted; default 64 MiB. */
   maxRecordBytes?: number;
   log?: Logger;
+  /**
+   * Told (on a later microtask, so it may append) about every segment the bounds dropped while it
+   * still held unacknowledged records.
+   */
+  onDrop?: (drop: JournalDrop) => void;
+}
+
+/** Unacknowledged records dropped by a bound, from one segment. */
+export interface JournalDrop {
+  records: number;
+  bytes: number;
+  /** Seq range of the segment dropped. */
+  firstSeq: number;
+  lastSeq: number;
+  reason: "bytes" | "age";
 }
 
 /** Records read from the journal: decoded views plus the raw bytes, ready to ship as they are. */
@@ -67,7 +82,8 @@ const EMPTY = new Uint8Array(0);
 /** The disk journal. Not safe for two processes on one folder. */
 export class Journal {
   readonly dir: string;
-  readonly #o: Required<Omit<JournalOptions, "log">>;
+  readonly #o: Required<Omit<JournalOptions, "log" | "onDrop">>;
+  readonly #onDrop: ((drop: JournalDrop) => void) | undefined;
   readonly #log: Logger;
   #state: JournalState;
   #segments: Segment[] = [];
@@ -95,6 +111,7 @@ export class Journal {
       maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     };
     this.#log = options.log ?? createLogger("agent/buffer");
+    this.#onDrop = options.onDrop;
     this.#state = this.#loadState();
   }
 
@@ -294,22 +311,31 @@ export class Journal {
     const activeBytes = this.#active?.seg.bytes ?? 0;
     let closedBytes = this.#totalBytes - activeBytes;
     let n = 0;
+    const drops: JournalDrop[] = [];
     const closedCount = this.#segments.length - (this.#active ? 1 : 0);
     while (n < closedCount) {
       const seg = this.#segments[n]!;
       const stale = maxAge > 0 && seg.lastTs < now - maxAge;
       if (closedBytes <= room && !stale) break;
-      this.#countDrop(n);
+      const drop = this.#countDrop(n, stale ? "age" : "bytes");
+      if (drop) drops.push(drop);
       closedBytes -= seg.bytes;
       n++;
     }
     if (n > 0) this.#remove(n);
+    const onDrop = this.#onDrop;
+    if (onDrop && drops.length > 0) {
+      queueMicrotask(() => {
+        for (const d of drops) this.#guard(() => onDrop(d));
+      });
+    }
   }
 
-  #countDrop(i: number): void {
+  #countDrop(i: number, reason: JournalDrop["reason"]): JournalDrop | undefined {
     const seg = this.#segments[i]!;
     const acked = this.#state.ackedSeq;
-    if (this.#lastSeqOf(i) <= acked) return;
+    const lastSeq = this.#lastSeqOf(i);
+    if (lastSeq <= acked) return undefined;
     let records: number;
     let bytes: number;
     if (seg.firstSeq > acked && seg.records !== undefined) {
@@ -326,8 +352,10 @@ export class Journal {
       segment: seg.path,
       records,
       bytes,
+      reason,
       totalDroppedRecords: this.#state.droppedRecords,
     });
+    return { records, bytes, firstSeq: Math.max(seg.firstSeq, acked + 1), lastSeq, reason };
   }
 
   #startOffset(seg: Segment, seq: number): number {

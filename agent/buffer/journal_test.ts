@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
 import { decodeRecords, RECORD_HEADER_BYTES } from "@sonde/shared/wire/record_codec";
-import { Journal, type JournalOptions } from "./journal.ts";
+import { Journal, type JournalDrop, type JournalOptions } from "./journal.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -120,6 +120,27 @@ withJournal(
     j.close();
   },
 );
+
+withJournal("the drop callback reports each dropped range and may append", {}, async (dir) => {
+  const drops: JournalDrop[] = [];
+  const j = Journal.open(dir, {
+    maxBytes: 20_000,
+    segmentBytes: 4096,
+    fsync: "never",
+    onDrop: (d) => {
+      drops.push(d);
+      j.append(4, enc.encode(`{"i":0}`));
+    },
+  });
+  for (let i = 1; i <= 400; i++) j.append(1, payload(i, 75));
+  await Promise.resolve();
+  assert(drops.length > 0, "drops were reported");
+  assertEquals(drops.reduce((n, d) => n + d.records, 0), j.stats().droppedRecords);
+  assertEquals(drops[0]!.firstSeq, 1);
+  assertEquals(drops[1]!.firstSeq, drops[0]!.lastSeq + 1);
+  assertEquals(drops[0]!.reason, "bytes");
+  j.close();
+});
 
 withJournal("acknowledged records are not counted as dropped", {}, (dir) => {
   const j = Journal.open(dir, { maxBytes: 20_000, segmentBytes: 4096, fsync: "never" });
