@@ -20,7 +20,7 @@ import { agentStatus, type StatusSource } from "./status.ts";
 
 /** Default and largest page of `GET /v1/records`. */
 export const DEFAULT_PAGE_BYTES = 1024 * 1024;
-export const MAX_PAGE_BYTES = 64 * 1024 * 1024;
+export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** What the pull endpoint serves. */
 export interface PullDeps {
