@@ -160,7 +160,7 @@ export class Journal {
   }
 
   #startSegment(): SegmentWriter {
-    const active = SegmentWriter.create(this.dir, this.#state.nextSeq);
+    const active = SegmentWriter.create(this.dir, this.#state.nextSeq, this.#o.fsync !== "never");
     this.#segments.push(active.seg);
     this.#active = active;
     return active;

@@ -70,4 +70,15 @@ export function writeFileAtomic(path: string, data: Uint8Array, sync = true): vo
     file.close();
   }
   Deno.renameSync(tmp, path);
+  if (sync) syncDir(path.slice(0, path.lastIndexOf("/")) || ".");
+}
+
+/** Makes the directory's entries (a created or renamed file) durable. */
+export function syncDir(dir: string): void {
+  const handle = Deno.openSync(dir, { read: true });
+  try {
+    handle.syncSync();
+  } finally {
+    handle.close();
+  }
 }

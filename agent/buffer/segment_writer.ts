@@ -5,6 +5,7 @@
  * @module
  */
 import { encodeRecordInto, RECORD_HEADER_BYTES } from "@sonde/shared/wire/record_codec";
+import { syncDir } from "./journal_state.ts";
 import { INDEX_EVERY_BYTES, type Segment, segmentName, writeAll } from "./segment.ts";
 
 const WRITE_BUFFER_BYTES = 256 * 1024;
@@ -23,10 +24,14 @@ export class SegmentWriter {
     this.#file = file;
   }
 
-  /** Creates the segment file `<dir>/<firstSeq>.seg` (truncating a leftover of the same name). */
-  static create(dir: string, firstSeq: number): SegmentWriter {
+  /**
+   * Creates the segment file `<dir>/<firstSeq>.seg` (truncating a leftover of the same name); with
+   * `fsync`, the new directory entry is made durable too.
+   */
+  static create(dir: string, firstSeq: number, fsync: boolean): SegmentWriter {
     const path = `${dir}/${segmentName(firstSeq)}`;
     const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    if (fsync) syncDir(dir);
     return new SegmentWriter({
       firstSeq,
       path,
