@@ -19,6 +19,11 @@ export function serveStatus(
   app.onError(errorHandler(log));
   app.get("/status", (c) => c.json(agentStatus(src)));
   app.notFound((c) => c.json({ error: "not_found", message: `No route ${c.req.method} ${c.req.path}` }, 404));
+  if (!/^(127\.|::1$|localhost$)/.test(listen.hostname)) {
+    log.warn("status endpoint listens beyond loopback: it has no authentication", {
+      hostname: listen.hostname,
+    });
+  }
   const server = Deno.serve({ ...listen, onListen: () => {} }, app.fetch);
   log.info("status listening", { address: `${listen.hostname}:${server.addr.port}` });
   return { name: "agent/status", port: server.addr.port, stop: () => server.shutdown() };
