@@ -13,6 +13,8 @@ export interface AgentProcess {
   logs: Record<string, unknown>[];
   /** SIGTERM and wait; returns the exit code. */
   stop(): Promise<number>;
+  /** SIGKILL and wait. */
+  kill(): Promise<void>;
 }
 
 /** Starts `agent/main.ts` with `--etc`, `--data`, free ports, no intake, and `extra` flags. */
@@ -84,6 +86,11 @@ export async function startAgentProcess(
     pullPort: line.pullPort as number,
     statusPort: line.statusPort as number,
     logs,
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+      await pump;
+    },
     async stop() {
       try {
         child.kill("SIGTERM");

@@ -167,3 +167,38 @@ Deno.test("a server pulls, acks and configures a real agent over mTLS", async ()
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("after kill -9 the agent serves everything not acknowledged again, identical, and then continues", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "agent_kill_" });
+  const etc = `${tmp}/etc`;
+  const data = `${tmp}/data`;
+  await Deno.writeTextFile(`${tmp}/agent.json`, JSON.stringify({ collect: { version: 1, counters } }));
+  const flags = ["--config", `${tmp}/agent.json`, "--journal-fsync", "never"];
+  let agent = await startAgentProcess(etc, data, flags);
+  const server = await ensureServiceIdentity(etc, "server");
+  const agentIdentity = await ensureServiceIdentity(etc, "agent");
+  const client = createMtlsClient({
+    identity: server,
+    pin: agentIdentity.server.fingerprint,
+    maxSocketsPerOrigin: 1,
+  });
+  try {
+    const puller = new Puller(client, `https://127.0.0.1:${agent.pullPort}`);
+    await puller.until("samples", (p) => p.kind === RecordKind.Samples && p.seq >= 6);
+    const acked = puller.seen[2]!.seq;
+    await client.sendJson(`${puller.base}/v1/ack`, { seq: acked });
+    const pulledNotAcked = puller.seen.filter((p) => p.seq > acked);
+    await agent.kill();
+    agent = await startAgentProcess(etc, data, flags);
+    const again = new Puller(client, `https://127.0.0.1:${agent.pullPort}`);
+    again.after = acked;
+    await again.until("records written after the restart", (p) => p.seq > puller.after);
+    assertEquals(again.seen.slice(0, pulledNotAcked.length), pulledNotAcked, "re-served identical");
+    const started = again.seen.find((p) => p.kind === RecordKind.Notice && p.seq > puller.after);
+    assert(started, "the restarted agent journals a start notice after the old records");
+  } finally {
+    client.close();
+    await agent.stop();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
