@@ -20,20 +20,22 @@ import type { Kysely, Transaction } from "kysely";
 import { type Database, PartitionCache, type Store } from "@sonde/shared/db";
 import { createLogger } from "@sonde/shared/log";
 import type { AppRegistration, TelemetryEvent } from "@sonde/shared/wire/telemetry";
-import { columnsFor, jsonb, loadLogPools, type LogPool, PoolRouter, poolTable } from "./log_pools.ts";
+import { loadLogPools, PoolRouter, poolTable } from "./log_pools.ts";
 import { type DueRequest, OpenRequests, type OpenStats } from "./open_requests.ts";
 import {
   deletePending,
   groupByRequest,
   loadPending,
-  type PendingKey,
   persistPending,
   type StagedEvents,
+  writtenRequestIds,
 } from "./pending.ts";
+import { PendingRefs } from "./pending_refs.ts";
 import { encodeRequest } from "./segment_format.ts";
 import { dayOf, type RecordLocation, SegmentWriter } from "./segment_writer.ts";
 import { summarize, type Summary } from "./summarize.ts";
 import { Registrations } from "./registrations.ts";
+import { buildRows, insertRequestRows, type WrittenRequest } from "./request_rows.ts";
 
 /** Options of {@linkcode createAssembler}. */
 export interface AssemblerOptions {
@@ -78,16 +80,24 @@ export interface AssemblerStats extends OpenStats {
   bytesWritten: number;
   flushErrors: number;
   recoveredEvents: number;
+  /** Recovered events of requests already written before the restart (skipped). */
+  recoveredSkipped: number;
+  /** Pending rows still holding events of open requests. */
+  pendingRows: number;
   registrations: number;
 }
 
 /** The assembler. */
 export interface Assembler {
-  /** Stores `events` as pending rows with the caller's transaction; call {@linkcode ingestStaged} after commit. */
+  /**
+   * Stores one pulled batch as a pending row with the caller's transaction; call
+   * {@linkcode ingestStaged} after commit. `raw` is the batch's `{"events":[...]}` JSON when at hand.
+   */
   persistInTx(
     tx: Transaction<Database> | Kysely<Database>,
     agentId: number,
     events: TelemetryEvent[],
+    raw?: string,
   ): Promise<StagedEvents>;
   /** Adds events stored by {@linkcode persistInTx} (after the transaction committed). */
   ingestStaged(staged: StagedEvents): void;
@@ -106,11 +116,6 @@ export interface Assembler {
   stop(): Promise<void>;
 }
 
-function isoMicros(us: number): string {
-  const iso = new Date(Math.floor(us / 1000)).toISOString();
-  return `${iso.slice(0, 23)}${String(((us % 1000) + 1000) % 1000).padStart(3, "0")}Z`;
-}
-
 /** Creates an assembler; loads log pools and (by default) rebuilds open requests from pending rows. */
 export async function createAssembler(options: AssemblerOptions): Promise<Assembler> {
   const log = createLogger("server/telemetry");
@@ -125,23 +130,32 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   const writer = new SegmentWriter(options.dataDir, options.maxSegmentBytes);
   const registrations = new Registrations(options.onRegistration, log);
   const partitions = new Map<number, PartitionCache>();
+  const refs = new PendingRefs();
   let router = new PoolRouter(await loadLogPools(db));
   let retry: DueRequest[] = [];
   let finished = 0;
   let incomplete = 0;
   let flushErrors = 0;
   let recoveredEvents = 0;
+  let recoveredSkipped = 0;
   let flushing: Promise<FinishedRequest[]> | undefined;
 
-  const addGroup = (agentId: number, requestId: string, events: TelemetryEvent[], pendingId?: number) => {
+  const add = (agentId: number, events: TelemetryEvent[], pendingId?: number, skip?: Set<string>): number => {
     registrations.see(events);
-    open.add(requestId, agentId, events, clock(), pendingId);
+    const now = clock();
+    let held = 0;
+    for (const [requestId, evs] of groupByRequest(events)) {
+      if (skip?.has(requestId)) {
+        recoveredSkipped += evs.length;
+        continue;
+      }
+      if (open.add(requestId, agentId, evs, now, pendingId)) held++;
+    }
+    if (pendingId !== undefined) refs.add(pendingId, held);
+    return held;
   };
 
-  const writeRows = async (
-    written: { s: Summary; loc: RecordLocation; pools: LogPool[] }[],
-    pending: PendingKey[],
-  ) => {
+  const writeRows = async (written: WrittenRequest[], freed: number[]) => {
     const days = new Map<number, number[]>();
     for (const w of written) {
       for (const p of w.pools) {
@@ -155,59 +169,50 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
       if (!cache) partitions.set(poolId, cache = new PartitionCache(poolTable(poolId)));
       await cache.ensure(db, ts);
     }
-    const rows = written.flatMap(({ s, loc, pools }) =>
-      pools.map((p) => ({
-        log_pool_id: p.id,
-        start_ts: isoMicros(s.startUs),
-        request_id: s.requestId,
-        name: s.name.slice(0, 1000),
-        duration_us: s.durationUs,
-        status: s.status,
-        event_count: s.events.length,
-        agents: jsonb(s.agents),
-        applications: jsonb(s.applications),
-        tiers: jsonb(s.tiers),
-        columns: jsonb(columnsFor(p, s.events)),
-        file: loc.file,
-        file_offset: loc.offset,
-        file_length: loc.length,
-      }))
-    );
+    const rows = buildRows(written);
     await db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += 500) {
-        await tx.insertInto("request").values(rows.slice(i, i + 500))
-          .onConflict((oc) => oc.columns(["log_pool_id", "start_ts", "request_id"]).doNothing()).execute();
-      }
-      await deletePending(tx, pending);
+      for (let i = 0; i < rows.length; i += 5000) await insertRequestRows(tx, rows.slice(i, i + 5000));
+      await deletePending(tx, freed);
     });
+  };
+
+  const writeFiles = async (due: DueRequest[]): Promise<WrittenRequest[]> => {
+    const byDay = new Map<string, Summary[]>();
+    for (const r of due) {
+      const s = summarize(r);
+      const day = dayOf(s.startUs);
+      const list = byDay.get(day);
+      if (list) list.push(s);
+      else byDay.set(day, [s]);
+    }
+    const written: WrittenRequest[] = [];
+    for (const [day, list] of byDay) {
+      const locs = await writer.appendMany(day, list.map(encodeRequest));
+      list.forEach((s, k) => {
+        written.push({ s, loc: locs[k]!, pools: router.route(new Set(s.events.map((e) => e.app.appName))) });
+      });
+    }
+    await writer.sync();
+    return written;
   };
 
   const doFlush = async (now: number): Promise<FinishedRequest[]> => {
     const due = [...retry, ...open.takeDue(now)];
     retry = [];
-    const orphans = open.orphanPending;
-    open.orphanPending = [];
-    if (due.length === 0 && orphans.length === 0) return [];
-    const written: { s: Summary; loc: RecordLocation; pools: LogPool[] }[] = [];
+    const held = due.flatMap((r) => r.pendingIds);
+    const freed = refs.releasable(held);
+    if (due.length === 0 && freed.length === 0) return [];
+    let written: WrittenRequest[];
     try {
-      for (const r of due) {
-        const s = summarize(r);
-        const loc = await writer.append(dayOf(s.startUs), encodeRequest(s));
-        written.push({ s, loc, pools: router.route(new Set(s.events.map((e) => e.app.appName))) });
-      }
-      await writer.sync();
-      const pending = [
-        ...orphans,
-        ...due.flatMap((r) => r.pendingIds.map((id) => ({ requestId: r.requestId, id }))),
-      ];
-      await writeRows(written, pending);
+      written = await writeFiles(due);
+      await writeRows(written, freed);
     } catch (e) {
       flushErrors++;
       retry = due;
-      open.orphanPending.push(...orphans);
       log.error("cannot write assembled requests, will retry", { requests: due.length, error: e });
       return [];
     }
+    refs.release(held);
     writer.closeOldDays();
     const out: FinishedRequest[] = written.map(({ s, loc, pools }) => ({
       ...loc,
@@ -227,12 +232,12 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   };
 
   const assembler: Assembler = {
-    persistInTx: (tx, agentId, events) => persistPending(tx, agentId, events),
+    persistInTx: (tx, agentId, events, raw) => persistPending(tx, agentId, events, raw),
     ingestStaged(staged) {
-      for (const g of staged.groups) addGroup(staged.agentId, g.requestId, g.events, g.pendingId);
+      add(staged.agentId, staged.events, staged.pendingId);
     },
     ingest(agentId, events) {
-      for (const [requestId, evs] of groupByRequest(events)) addGroup(agentId, requestId, evs);
+      add(agentId, events);
     },
     flush(now = clock()) {
       const run = (flushing ?? Promise.resolve([])).then(() => doFlush(now));
@@ -251,6 +256,8 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
       bytesWritten: writer.bytesWritten,
       flushErrors,
       recoveredEvents,
+      recoveredSkipped,
+      pendingRows: refs.size,
       registrations: registrations.count(),
     }),
     async stop() {
@@ -260,12 +267,19 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   };
 
   if (options.recover !== false) {
-    for await (const staged of loadPending(db)) {
-      for (const g of staged.groups) recoveredEvents += g.events.length;
-      assembler.ingestStaged(staged);
+    const pending = await loadPending(db);
+    const ids = new Set<string>();
+    for (const p of pending) for (const e of p.events) ids.add(e.requestId);
+    const written = await writtenRequestIds(db, [...ids]);
+    for (const p of pending) {
+      recoveredEvents += p.events.length;
+      add(p.agentId, p.events, p.pendingId, written);
     }
     if (recoveredEvents > 0) {
-      log.info("rebuilt open requests from pending events", { events: recoveredEvents });
+      log.info("rebuilt open requests from pending events", {
+        events: recoveredEvents,
+        skipped: recoveredSkipped,
+      });
     }
   }
   return assembler;

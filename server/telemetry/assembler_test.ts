@@ -252,3 +252,29 @@ storeTest("log pools route requests by application name and take typed columns",
   await assembler.stop();
   await Deno.remove(dataDir, { recursive: true });
 });
+
+storeTest("recovery skips requests already written from a shared pending row", async (store) => {
+  const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+  let now = 1_000_000;
+  const opts = { store, dataDir, clock: () => now, graceMs: 5000 };
+  const first = await createAssembler(opts);
+  const a = rid();
+  const c = rid();
+  const cOpen = twoAgentRequest(c).web.slice(0, 1); // c's root has not ended yet
+  first.ingestStaged(await first.persistInTx(store.db, 1, [...twoAgentRequest(a).web, ...cOpen]));
+  now += 5000;
+  assertEquals((await first.flush()).map((r) => r.requestId), [a]);
+  assertEquals(first.stats().pendingRows, 1, "the row is still held by c");
+  // crash; the rest of c arrives after the restart
+  const second = await createAssembler(opts);
+  assertEquals([second.stats().recoveredEvents, second.stats().recoveredSkipped], [3, 2]);
+  second.ingestStaged(await second.persistInTx(store.db, 1, twoAgentRequest(c).web.slice(1)));
+  now += 5000;
+  assertEquals((await second.flush()).map((r) => [r.requestId, r.eventCount]), [[c, 2]]);
+  const rows = await store.db.selectFrom("request").select(["request_id"]).execute();
+  assertEquals(rows.map((r) => r.request_id).sort(), [a, c].sort());
+  assertEquals((await store.db.selectFrom("telemetry_pending").select("id").execute()).length, 0);
+  await first.stop();
+  await second.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});

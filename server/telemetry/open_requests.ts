@@ -1,13 +1,12 @@
 /**
  * Open requests in memory: events grouped by request id across agents, bounded by a number of requests
  * and of events. A group (one request's events of one pulled batch) that does not fit is dropped whole
- * and counted; its pending row is remembered for deletion. A request is due at its root LEAVE plus the
+ * and counted. A request is due at its root LEAVE plus the
  * grace window, or at the timeout (then incomplete). Late events of a request already finished are
  * dropped and counted.
  * @module
  */
 import { EventFlag, type TelemetryEvent } from "@sonde/shared/wire/telemetry";
-import type { PendingKey } from "./pending.ts";
 import type { StoredEvent } from "./segment_format.ts";
 
 /** A request still collecting events. */
@@ -56,8 +55,6 @@ export class OpenRequests {
   #dropped = 0;
   #droppedGroups = 0;
   #late = 0;
-  /** Pending row ids of dropped or late groups, to delete at the next flush. */
-  orphanPending: PendingKey[] = [];
 
   constructor(private readonly limits: OpenLimits) {}
 
@@ -72,7 +69,6 @@ export class OpenRequests {
     let r = this.#open.get(requestId);
     if (!r && this.#recent.has(requestId)) {
       this.#late += events.length;
-      if (pendingId !== undefined) this.orphanPending.push({ requestId, id: pendingId });
       return false;
     }
     if (
@@ -81,7 +77,6 @@ export class OpenRequests {
     ) {
       this.#dropped += events.length;
       this.#droppedGroups++;
-      if (pendingId !== undefined) this.orphanPending.push({ requestId, id: pendingId });
       return false;
     }
     if (!r) {

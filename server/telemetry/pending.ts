@@ -1,25 +1,20 @@
 /**
- * Crash safety of assembly: raw pulled events are stored in `telemetry_pending` inside the Server's
- * pull transaction (together with the agent cursor), one row per request id and pulled batch, and
- * deleted in the same transaction that inserts the assembled request rows. After a restart the rows
- * still there are exactly the events not yet assembled.
+ * Crash safety of assembly: each pulled batch of events is stored as one `telemetry_pending` row inside
+ * the Server's pull transaction (together with the agent cursor). A row is deleted, in the transaction
+ * that inserts request rows, once every request with events in it was written. After a restart the
+ * rows still there hold every event not yet assembled (plus events of requests already written, which
+ * recovery recognises by their `request` rows and skips).
  * @module
  */
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "@sonde/shared/db";
 import type { TelemetryEvent } from "@sonde/shared/wire/telemetry";
 
-/** Events of one request from one pulled batch, with the id of the pending row holding them. */
-export interface StagedGroup {
-  requestId: string;
-  pendingId: number;
-  events: TelemetryEvent[];
-}
-
-/** What {@linkcode persistPending} stored; hand it to the assembler after the transaction committed. */
+/** One pulled batch stored as a pending row; hand it to the assembler after the transaction committed. */
 export interface StagedEvents {
   agentId: number;
-  groups: StagedGroup[];
+  pendingId: number;
+  events: TelemetryEvent[];
 }
 
 /** Groups events by request id, keeping their order. */
@@ -33,71 +28,57 @@ export function groupByRequest(events: TelemetryEvent[]): Map<string, TelemetryE
   return groups;
 }
 
-const CHUNK = 1000;
-
-/** Inserts the events as pending rows using `tx` (the caller's transaction). */
+/**
+ * Stores one pulled batch as a pending row using `tx` (the caller's transaction). `raw` is the
+ * `{"events":[...]}` JSON the events were parsed from, stored as is when given (saves serializing).
+ */
 export async function persistPending(
   tx: Transaction<Database> | Kysely<Database>,
   agentId: number,
   events: TelemetryEvent[],
+  raw?: string,
 ): Promise<StagedEvents> {
-  const staged: StagedEvents = { agentId, groups: [] };
-  const entries = [...groupByRequest(events)];
-  for (let i = 0; i < entries.length; i += CHUNK) {
-    const part = entries.slice(i, i + CHUNK);
-    const rows = await tx.insertInto("telemetry_pending")
-      .values(
-        part.map(([requestId, evs]) => ({
-          request_id: requestId,
-          agent_id: agentId,
-          events: JSON.stringify(evs),
-        })),
-      )
-      .returning(["id", "request_id"])
-      .execute();
-    // rows come back in insertion order; match by position and check the request id
-    rows.forEach((row, k) => {
-      const [requestId, evs] = part[k]!;
-      if (row.request_id !== requestId) throw new Error(`pending insert returned rows out of order at ${k}`);
-      staged.groups.push({ requestId, pendingId: row.id, events: evs });
-    });
-  }
-  return staged;
+  const row = await tx.insertInto("telemetry_pending")
+    .values({ agent_id: agentId, events: raw ?? JSON.stringify({ events }) })
+    .returning("id").executeTakeFirstOrThrow();
+  return { agentId, pendingId: Number(row.id), events };
 }
 
-/** A pending row's key. */
-export interface PendingKey {
-  requestId: string;
-  id: number;
-}
-
-/** Deletes pending rows (the request id lets PostgreSQL use the primary key). */
+/** Deletes pending rows by id. */
 export async function deletePending(
   tx: Transaction<Database> | Kysely<Database>,
-  keys: PendingKey[],
+  ids: number[],
 ): Promise<void> {
-  for (let i = 0; i < keys.length; i += 4000) {
-    const part = keys.slice(i, i + 4000);
-    await tx.deleteFrom("telemetry_pending")
-      .where("request_id", "in", [...new Set(part.map((k) => k.requestId))])
-      .where("id", "in", part.map((k) => k.id))
-      .execute();
+  for (let i = 0; i < ids.length; i += 5000) {
+    await tx.deleteFrom("telemetry_pending").where("id", "in", ids.slice(i, i + 5000)).execute();
   }
 }
 
 /** Every pending row, oldest first (for recovery after a restart). */
-export async function* loadPending(db: Kysely<Database>, pageSize = 2000): AsyncGenerator<StagedEvents> {
+export async function loadPending(db: Kysely<Database>, pageSize = 500): Promise<StagedEvents[]> {
+  const out: StagedEvents[] = [];
   let after = 0;
   for (;;) {
-    const rows = await db.selectFrom("telemetry_pending").select(["id", "request_id", "agent_id", "events"])
+    const rows = await db.selectFrom("telemetry_pending").select(["id", "agent_id", "events"])
       .where("id", ">", after).orderBy("id").limit(pageSize).execute();
-    if (rows.length === 0) return;
+    if (rows.length === 0) return out;
     for (const r of rows) {
-      yield {
-        agentId: r.agent_id,
-        groups: [{ requestId: r.request_id, pendingId: r.id, events: JSON.parse(r.events) }],
-      };
+      out.push({ agentId: r.agent_id, pendingId: Number(r.id), events: JSON.parse(r.events).events });
     }
-    after = rows[rows.length - 1]!.id;
+    after = Number(rows[rows.length - 1]!.id);
   }
+}
+
+/** Which of `requestIds` already have a `request` row (in any log pool). */
+export async function writtenRequestIds(db: Kysely<Database>, requestIds: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < requestIds.length; i += 5000) {
+    const rows = await sql<{ request_id: string }>`select distinct request_id from request
+      where request_id in (select jsonb_array_elements_text(cast(${
+      JSON.stringify(requestIds.slice(i, i + 5000))
+    }::text as jsonb)))`
+      .execute(db);
+    for (const r of rows.rows) out.add(r.request_id);
+  }
+  return out;
 }

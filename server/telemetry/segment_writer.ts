@@ -84,6 +84,42 @@ export class SegmentWriter {
     };
   }
 
+  /**
+   * Appends many records of one day with as few writes as possible (records never straddle segments);
+   * returns their locations in order.
+   */
+  async appendMany(day: string, records: string[]): Promise<RecordLocation[]> {
+    const out: RecordLocation[] = [];
+    let i = 0;
+    while (i < records.length) {
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      const first = encoder.encode(records[i]!);
+      const seg = await this.#segment(day, first.length);
+      const name = `${day}/segment-${String(seg.number).padStart(6, "0")}.log`;
+      let next: Uint8Array | undefined = first;
+      while (next && (chunks.length === 0 || seg.size + total + next.length <= this.#maxSegmentBytes)) {
+        out.push({ file: name, offset: seg.size + total, length: next.length });
+        chunks.push(next);
+        total += next.length;
+        i++;
+        next = i < records.length ? encoder.encode(records[i]!) : undefined;
+      }
+      const buf = new Uint8Array(total);
+      let off = 0;
+      for (const c of chunks) {
+        buf.set(c, off);
+        off += c.length;
+      }
+      let done = 0;
+      while (done < buf.length) done += await seg.file.write(buf.subarray(done));
+      seg.size += total;
+      seg.dirty = true;
+      this.bytesWritten += total;
+    }
+    return out;
+  }
+
   /** Makes every appended record durable (fdatasync of each written segment). */
   async sync(): Promise<void> {
     for (const seg of this.#open.values()) {

@@ -52,7 +52,7 @@ export function summarize(r: DueRequest): Summary {
     agents,
     events,
     name: (rootEnter ?? events[0]!).text,
-    applications: [...applications],
-    tiers: [...tiers],
+    applications: [...applications].sort(),
+    tiers: [...tiers].sort(),
   };
 }

@@ -242,13 +242,12 @@ export interface RequestTable {
   file_length: number;
 }
 
-/** Raw events pulled but not yet assembled (one row per request and pulled batch); distribution column
- * `request_id`. */
+/** Pulled batches of raw events not yet fully assembled (one row per pulled batch; transient, not
+ * distributed). */
 export interface TelemetryPendingTable {
   id: Generated<number>;
-  request_id: string;
   agent_id: number;
-  /** JSON array of TelemetryEvent. */
+  /** The batch as `{"events":[TelemetryEvent...]}` JSON. */
   events: string;
   created_at: DefaultTimestamp;
 }

@@ -1,0 +1,81 @@
+/**
+ * Bulk insert of request rows: the whole batch travels as one JSON text parameter expanded by
+ * `jsonb_to_recordset`, which is fast on postgres.js and PGlite alike and keeps `ON CONFLICT DO NOTHING`
+ * (the idempotence the crash-safety contract relies on).
+ * @module
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database } from "@sonde/shared/db";
+import { columnsFor, type LogPool } from "./log_pools.ts";
+import type { RecordLocation } from "./segment_writer.ts";
+import type { Summary } from "./summarize.ts";
+
+/** One row of `request`, with JSON values as plain values. */
+export interface RequestRow {
+  log_pool_id: number;
+  /** ISO time with microseconds. */
+  start_ts: string;
+  request_id: string;
+  name: string;
+  duration_us: number;
+  status: string;
+  event_count: number;
+  agents: number[];
+  applications: string[];
+  tiers: string[];
+  columns: Record<string, string | number>;
+  file: string;
+  file_offset: number;
+  file_length: number;
+}
+
+/** Inserts rows, skipping any whose key `(log_pool_id, start_ts, request_id)` exists. */
+export async function insertRequestRows(
+  db: Transaction<Database> | Kysely<Database>,
+  rows: RequestRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`insert into request (log_pool_id, start_ts, request_id, name, duration_us, status, event_count,
+      agents, applications, tiers, columns, file, file_offset, file_length)
+    select log_pool_id, start_ts, request_id, name, duration_us, status, event_count,
+      agents, applications, tiers, columns, file, file_offset, file_length
+    from jsonb_to_recordset(cast(${JSON.stringify(rows)}::text as jsonb)) as x(
+      log_pool_id int4, start_ts timestamptz, request_id text, name text, duration_us int8, status text,
+      event_count int4, agents jsonb, applications jsonb, tiers jsonb, columns jsonb, file text,
+      file_offset int8, file_length int4)
+    on conflict (log_pool_id, start_ts, request_id) do nothing`.execute(db);
+}
+
+/** A request written to a segment file, with the pools it goes to. */
+export interface WrittenRequest {
+  s: Summary;
+  loc: RecordLocation;
+  pools: LogPool[];
+}
+
+function isoMicros(us: number): string {
+  const iso = new Date(Math.floor(us / 1000)).toISOString();
+  return `${iso.slice(0, 23)}${String(((us % 1000) + 1000) % 1000).padStart(3, "0")}Z`;
+}
+
+/** The rows of written requests: one per request and log pool. */
+export function buildRows(written: WrittenRequest[]): RequestRow[] {
+  return written.flatMap(({ s, loc, pools }) =>
+    pools.map((p) => ({
+      log_pool_id: p.id,
+      start_ts: isoMicros(s.startUs),
+      request_id: s.requestId,
+      name: s.name.slice(0, 1000),
+      duration_us: s.durationUs,
+      status: s.status,
+      event_count: s.events.length,
+      agents: s.agents,
+      applications: s.applications,
+      tiers: s.tiers,
+      columns: columnsFor(p, s.events),
+      file: loc.file,
+      file_offset: loc.offset,
+      file_length: loc.length,
+    }))
+  );
+}
