@@ -98,6 +98,7 @@ export class Journal {
 
   /** Scans a segment, builds its index and cuts a corrupt tail (counting lost records as dropped). */
   #scan(seg: Segment, why: string): void {
+    if (this.#active?.seg === seg) this.#closeActive(); // later appends go to a fresh segment
     const i = this.#segments.indexOf(seg);
     const next = this.#segments[i + 1];
     const expectedLast = next ? next.firstSeq - 1 : this.#state.nextSeq - 1;

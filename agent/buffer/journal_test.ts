@@ -214,3 +214,24 @@ withJournal("a corrupt state file is not fatal and sequence numbers still never 
   assertEquals(j.read(0, 1000).records.map((r) => r.seq), [6, seq], "unacknowledged records are kept");
   j.close();
 });
+
+withJournal(
+  "a segment corrupted on disk is cut while reading; later segments are still served",
+  {},
+  (dir) => {
+    const j = Journal.open(dir, { segmentBytes: 4096, fsync: "never" });
+    for (let i = 1; i <= 300; i++) j.append(1, payload(i, 75));
+    const names = segments(dir);
+    const second = `${dir}/${names[1]}`;
+    const firstOfSecond = Number(names[1]!.slice(0, 20));
+    const firstOfThird = Number(names[2]!.slice(0, 20));
+    const bytes = Deno.readFileSync(second);
+    bytes[(RECORD_HEADER_BYTES + 75) * 5 + 30] ^= 0xff; // inside the 6th record's payload
+    Deno.writeFileSync(second, bytes);
+    const seqs = readAll(j, 0, 100_000);
+    const lost = firstOfThird - (firstOfSecond + 5);
+    assertEquals(seqs, [...range(1, firstOfSecond + 4), ...range(firstOfThird, 300)]);
+    assertEquals(j.stats().droppedRecords, lost);
+    j.close();
+  },
+);
