@@ -139,7 +139,15 @@ export class DevBackend implements Backend {
         name: s.name,
         groupId: s.groupId,
         agentId: s.agentId,
-        checks: this.#checks(s).map(({ state: _s, message: _m, lastRunAt: _l, ...c }) => c),
+        checks: this.#checks(s).map((c) => ({
+          id: c.id,
+          name: c.name,
+          type: c.type,
+          intervalMs: c.intervalMs,
+          timeoutMs: 10_000,
+          enabled: true,
+          params: c.params,
+        })),
       })),
       logPools: [{
         id: 1,
@@ -184,7 +192,7 @@ export class DevBackend implements Backend {
         message: s.state === "WARNING" ? s.cause! : "cpu.busy_pct 41.0 %",
         lastRunAt: at,
         intervalMs: 30_000,
-        params: {},
+        params: { key: "cpu.busy_pct", warn: "80", crit: "95" },
       },
       {
         id: s.id * 10 + 2,
@@ -197,7 +205,7 @@ export class DevBackend implements Backend {
         message: "mem.used_pct 62.4 %",
         lastRunAt: at,
         intervalMs: 30_000,
-        params: {},
+        params: { key: "mem.used_pct", warn: "85", crit: "95" },
       },
       {
         id: s.id * 10 + 3,
@@ -211,7 +219,7 @@ export class DevBackend implements Backend {
         message: s.state === "CRITICAL" ? s.cause! : s.state === "UNKNOWN" ? s.cause! : "200 OK in 84 ms",
         lastRunAt: at,
         intervalMs: 60_000,
-        params: { url: "https://shop.example.com/health", expectStatus: 200, keyword: "ok" },
+        params: { url: "https://shop.example.com/health", keyword: "ok" },
       },
     ];
   }

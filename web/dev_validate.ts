@@ -18,29 +18,33 @@ export function validateConfigObject(kind: ConfigKind, body: unknown): Record<st
   const str = (k: string) => typeof b[k] === "string" && (b[k] as string).trim() !== "";
   if (kind !== "settings" && !str("name")) problems.push("name: must not be empty");
   if (kind === "check") {
-    if (!["counter", "http", "tcp", "process", "filesystem", "command", "snmp"].includes(b.type as string)) {
+    const known = ["id", "serviceId", "name", "type", "intervalMs", "timeoutMs", "enabled", "params"];
+    for (const k of Object.keys(b)) if (!known.includes(k)) problems.push(`${k}: is not a field of a check`);
+    if (!["counter", "http", "tcp", "process", "filesystem", "command"].includes(b.type as string)) {
       problems.push(
-        `type: must be one of counter, http, tcp, process, filesystem, command, snmp: current value is ${
+        `type: must be one of counter, http, tcp, process, filesystem, command: current value is ${
           JSON.stringify(b.type)
         }`,
       );
-    }
-    for (const k of ["warn", "crit"]) {
-      if (b[k] !== undefined && b[k] !== "" && !RANGE.test(String(b[k]))) {
-        problems.push(`${k}: must be a Nagios range such as 80, 10:20 or @5:10: current value is "${b[k]}"`);
-      }
     }
     if (typeof b.intervalMs !== "number" || b.intervalMs < 1000) {
       problems.push(`intervalMs: must be at least 1000: current value is ${JSON.stringify(b.intervalMs)}`);
     }
     const params = (b.params ?? {}) as Record<string, unknown>;
+    for (const k of ["warn", "crit"]) {
+      if (params[k] !== undefined && params[k] !== "" && !RANGE.test(String(params[k]))) {
+        problems.push(
+          `params.${k}: must be a Nagios range such as 80, 10:20 or @5:10: current value is "${params[k]}"`,
+        );
+      }
+    }
     if (b.type === "http" && !/^https?:\/\/[^\s]+$/.test(String(params.url ?? ""))) {
       problems.push(
         `params.url: must be an http(s) URL: current value is ${JSON.stringify(params.url ?? "")}`,
       );
     }
-    if (b.type === "counter" && !str("counterKey")) {
-      problems.push("counterKey: must name a counter such as cpu.busy_pct");
+    if (b.type === "counter" && !params.key) {
+      problems.push("params.key: must name a counter such as cpu.busy_pct");
     }
   }
   if (kind === "service" && typeof b.agentId !== "number") problems.push("agentId: must be an agent id");

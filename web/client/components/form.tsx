@@ -12,7 +12,7 @@ export interface FieldSpec {
   /** Dotted path in the object (`params.url`, `retentionDays.counters`). */
   path: string;
   label: string;
-  type: "text" | "number" | "select" | "password" | "checkbox";
+  type: "text" | "number" | "select" | "password" | "checkbox" | "words";
   options?: { value: string | number; label: string }[];
   help?: string;
   placeholder?: string;
@@ -31,6 +31,14 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
     ? setPath((obj[head!] ?? {}) as Record<string, unknown>, rest.join("."), value)
     : value;
   return copy;
+}
+
+/** Converts an input's text to the field's value: numbers, word lists, empty → undefined. */
+export function parseInput(type: FieldSpec["type"], raw: string): unknown {
+  if (raw === "") return undefined;
+  if (type === "number") return Number(raw);
+  if (type === "words") return raw.trim().split(/\s+/);
+  return raw;
 }
 
 /** Props of {@linkcode ObjectForm}. */
@@ -125,13 +133,14 @@ export function ObjectForm(props: ObjectFormProps) {
                 : (
                   <input
                     {...common}
-                    type={f.type}
+                    type={f.type === "words" ? "text" : f.type}
                     placeholder={f.placeholder}
-                    value={current === undefined || current === null ? "" : String(current)}
-                    onInput={(e) => {
-                      const raw = e.currentTarget.value;
-                      update(f.path, f.type === "number" ? (raw === "" ? undefined : Number(raw)) : raw);
-                    }}
+                    value={current === undefined || current === null
+                      ? ""
+                      : Array.isArray(current)
+                      ? current.join(" ")
+                      : String(current)}
+                    onInput={(e) => update(f.path, parseInput(f.type, e.currentTarget.value))}
                   />
                 )}
               {err

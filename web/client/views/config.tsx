@@ -37,7 +37,12 @@ const TABS = [
   { id: "settings", label: "Server settings" },
 ];
 
-function put(kind: string, id: number | undefined, body: Obj) {
+/** References that the form shows as "— none —" (0) are null in the document. */
+const NULLABLE = ["groupId", "parentId"];
+
+function put(kind: string, id: number | undefined, value: Obj) {
+  const body: Obj = { ...value };
+  for (const k of NULLABLE) if (body[k] === 0) body[k] = null;
   return api<Obj>(id ? `/config/${kind}/${id}` : `/config/${kind}`, { method: id ? "PUT" : "POST", body });
 }
 
@@ -77,7 +82,15 @@ function ServicesTab({ doc, reload, readOnly }: { doc: ConfigDoc; reload: () => 
     doc.services.find((s) => s.checks?.some((c) => String(c.id) === checkId));
   const check = svc?.checks?.find((c) => String(c.id) === checkId);
   const addCheck = q.get("check") === "new" && svc
-    ? { name: "", type: "http", intervalMs: 60000, params: {}, serviceId: svc.id }
+    ? {
+      name: "",
+      type: "http",
+      intervalMs: 60000,
+      timeoutMs: 10000,
+      enabled: true,
+      params: {},
+      serviceId: svc.id,
+    }
     : undefined;
   const checkValue = check ? { ...check, serviceId: svc!.id } : addCheck;
   const done = () => {
@@ -118,7 +131,7 @@ function ServicesTab({ doc, reload, readOnly }: { doc: ConfigDoc; reload: () => 
               doc.groups as { id: number; name: string }[],
               doc.agents as { id: number; name: string }[],
             )}
-            value={{ name: svc.name, groupId: svc.groupId, agentId: svc.agentId, checks: svc.checks }}
+            value={{ name: svc.name, groupId: svc.groupId ?? 0, agentId: svc.agentId, checks: svc.checks }}
             onSave={async (v) => {
               await put("service", svc.id, v);
               done();

@@ -4,31 +4,48 @@
  */
 import type { FieldSpec } from "../components/form.tsx";
 
-/** Check types and their parameter fields. */
+/** Check types and their parameter fields (names as the agent's `CheckParamsByType`). */
 export const CHECK_PARAMS: Record<string, FieldSpec[]> = {
-  counter: [],
+  counter: [
+    { path: "params.key", label: "Counter", type: "text", placeholder: "cpu.busy_pct" },
+    {
+      path: "params.warn",
+      label: "Warning range",
+      type: "text",
+      placeholder: "80",
+      help: "Nagios range: 80, 10:20, @5:10",
+    },
+    { path: "params.crit", label: "Critical range", type: "text", placeholder: "95" },
+  ],
   http: [
     { path: "params.url", label: "URL", type: "text", placeholder: "https://example.com/health" },
-    { path: "params.expectStatus", label: "Expected status", type: "number", placeholder: "200" },
     { path: "params.keyword", label: "Keyword in body", type: "text" },
+    { path: "params.warnMs", label: "Warning response time (ms range)", type: "text", placeholder: "500" },
+    { path: "params.critMs", label: "Critical response time (ms range)", type: "text", placeholder: "2000" },
     { path: "params.certWarnDays", label: "Certificate expiry warning (days)", type: "number" },
   ],
   tcp: [
     { path: "params.host", label: "Host", type: "text" },
     { path: "params.port", label: "Port", type: "number" },
+    { path: "params.warnMs", label: "Warning connect time (ms range)", type: "text" },
   ],
-  process: [{ path: "params.name", label: "Process name", type: "text" }],
-  filesystem: [{ path: "params.mount", label: "Mount point", type: "text", placeholder: "/" }],
-  command: [{
-    path: "params.command",
-    label: "Nagios plugin command",
-    type: "text",
-    placeholder: "/usr/lib/nagios/plugins/check_load -w 5 -c 10",
-  }],
-  snmp: [
-    { path: "params.host", label: "Host", type: "text" },
-    { path: "params.oid", label: "OID", type: "text" },
-    { path: "params.community", label: "Community", type: "text" },
+  process: [
+    { path: "params.match", label: "Process name pattern", type: "text" },
+    { path: "params.warn", label: "Warning range (count)", type: "text", placeholder: "1:" },
+    { path: "params.crit", label: "Critical range (count)", type: "text", placeholder: "1:" },
+  ],
+  filesystem: [
+    { path: "params.path", label: "Mount point", type: "text", placeholder: "/" },
+    { path: "params.warn", label: "Warning range (free %)", type: "text", placeholder: "20:" },
+    { path: "params.crit", label: "Critical range (free %)", type: "text", placeholder: "10:" },
+  ],
+  command: [
+    {
+      path: "params.command",
+      label: "Nagios plugin command",
+      type: "words",
+      placeholder: "/usr/lib/nagios/plugins/check_load -w 5 -c 10",
+    },
   ],
 };
 
@@ -48,21 +65,8 @@ export function checkFields(): FieldSpec[] {
       type: "number",
       help: "How often the agent runs the check",
     },
-    {
-      path: "counterKey",
-      label: "Counter",
-      type: "text",
-      placeholder: "cpu.busy_pct",
-      help: "For counter checks",
-    },
-    {
-      path: "warn",
-      label: "Warning range",
-      type: "text",
-      placeholder: "80",
-      help: "Nagios range: 80, 10:20, @5:10",
-    },
-    { path: "crit", label: "Critical range", type: "text", placeholder: "95" },
+    { path: "timeoutMs", label: "Timeout (ms)", type: "number", placeholder: "10000" },
+    { path: "enabled", label: "Enabled", type: "checkbox" },
   ];
 }
 
