@@ -9,7 +9,17 @@ import { Delivery, type DeliveryOptions, type DeliveryStats } from "./delivery.t
 import { type EventOptions, Span, type SpanSink } from "./span.ts";
 import { extractTraceparent, type HeaderCarrier, randomHex, type TraceContext } from "./traceparent.ts";
 
-/** Options of {@linkcode createSonde}. */
+/**
+ * Options of {@linkcode createSonde}.
+ *
+ * @example
+ * ```ts
+ * const options: SondeOptions = {
+ *   app: { appName: "shop", appId: "1", appTierName: "web", appTierId: "web-1" },
+ *   level: Level.NORMAL, batchSize: 200, flushIntervalMs: 500,
+ * };
+ * ```
+ */
 export interface SondeOptions extends Partial<Omit<DeliveryOptions, "url">> {
   /** Application registration (appName, appId, appTierName, appTierId, extra properties). */
   app: AppRegistration;
@@ -25,7 +35,14 @@ export interface SondeOptions extends Partial<Omit<DeliveryOptions, "url">> {
   tid?: number;
 }
 
-/** Options of {@linkcode Sonde.startRequest}. */
+/**
+ * Options of {@linkcode Sonde.startRequest}.
+ *
+ * @example
+ * ```ts
+ * Deno.serve((req) => sonde.request("GET /", () => new Response("ok"), { parent: req, params: { tenant: "a" } }));
+ * ```
+ */
 export interface RequestOptions extends EventOptions {
   /** Continue the caller's request: a `traceparent` value, a parsed context, a `Request` or headers. */
   parent?: string | TraceContext | Request | HeaderCarrier;
@@ -62,6 +79,7 @@ export class Sonde implements SpanSink {
   readonly #pid: number;
   readonly #tid: number;
 
+  /** Creates a client; prefer {@linkcode createSonde}. */
   constructor(options: SondeOptions) {
     this.app = { ...options.app };
     this.#delivery = new Delivery({ ...options, url: options.agentUrl ?? DEFAULT_AGENT_URL });

@@ -50,5 +50,12 @@ export const Level = {
   DEBUG: 70,
 } as const;
 
-/** Default intake URL of the local agent. */
+/**
+ * Default intake URL of the local agent.
+ *
+ * @example
+ * ```ts
+ * const sonde = createSonde({ app, agentUrl: DEFAULT_AGENT_URL });
+ * ```
+ */
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:4318/sonde/v1/events";

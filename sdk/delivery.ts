@@ -6,7 +6,14 @@
  */
 import type { TelemetryEvent } from "@sonde/shared/wire/telemetry";
 
-/** Delivery counters, as {@linkcode Delivery.stats} returns them. */
+/**
+ * Delivery counters, as {@linkcode Delivery.stats} returns them.
+ *
+ * @example
+ * ```ts
+ * const { sent, dropped, failedFlushes, queued } = sonde.stats();
+ * ```
+ */
 export interface DeliveryStats {
   /** Events the agent accepted. */
   sent: number;
@@ -18,7 +25,14 @@ export interface DeliveryStats {
   queued: number;
 }
 
-/** Options of {@linkcode Delivery}. */
+/**
+ * Options of {@linkcode Delivery}.
+ *
+ * @example
+ * ```ts
+ * const d = new Delivery({ url: "http://127.0.0.1:4318/sonde/v1/events", maxQueue: 50_000, batchSize: 1000 });
+ * ```
+ */
 export interface DeliveryOptions {
   /** Intake URL (`http://127.0.0.1:4318/sonde/v1/events`). */
   url: string;
@@ -62,6 +76,7 @@ export class Delivery {
   #closed = false;
   readonly #o: Required<DeliveryOptions>;
 
+  /** Creates an empty queue delivering to `options.url`. */
   constructor(options: DeliveryOptions) {
     this.#o = {
       maxQueue: 10_000,

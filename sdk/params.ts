@@ -6,7 +6,15 @@ import type { Param } from "@sonde/shared/wire/telemetry";
 
 export type { Param };
 
-/** Parameters as the SDK accepts them: typed params, or a plain object whose value types pick the type. */
+/**
+ * Parameters as the SDK accepts them: typed params, or a plain object whose value types pick the type.
+ *
+ * @example
+ * ```ts
+ * const a: ParamsInput = [int32("rows", 3), str("user", "alice")];
+ * const b: ParamsInput = { rows: 3, user: "alice", bytes: 10n ** 12n };
+ * ```
+ */
 export type ParamsInput = Param[] | Record<string, number | bigint | string | boolean>;
 
 const I32_MIN = -(2 ** 31);

@@ -8,7 +8,14 @@ import { Flag, Level } from "./constants.ts";
 import { type ParamsInput, toParams } from "./params.ts";
 import { type HeaderCarrier, injectTraceparent, randomHex, type TraceContext } from "./traceparent.ts";
 
-/** Options of one event. */
+/**
+ * Options of one event.
+ *
+ * @example
+ * ```ts
+ * span.event("slow query", { module: "db", flags: Flag.WARNING, level: Level.DETAIL, params: { ms: 812 } });
+ * ```
+ */
 export interface EventOptions {
   /** Module name (default: the span's module). */
   module?: string;
@@ -20,7 +27,14 @@ export interface EventOptions {
   params?: ParamsInput;
 }
 
-/** What a span needs from its client: where events go and which are wanted. */
+/**
+ * What a span needs from its client: where events go and which are wanted ({@linkcode Sonde} is one).
+ *
+ * @example
+ * ```ts
+ * const sink: SpanSink = { emit: (span, text, flags) => console.log(span.requestId, text, flags) };
+ * ```
+ */
 export interface SpanSink {
   /** Builds and queues an event (skipped when above the wanted level). */
   emit(span: Span, text: string, flags: number, level: number, module: string, params?: Param[]): void;
@@ -51,6 +65,7 @@ export class Span {
   #ended = false;
   #level: number;
 
+  /** Opens the span and emits its ENTER event; use `Sonde.startRequest` or `Span.startSection`. */
   constructor(
     private readonly sink: SpanSink,
     name: string,

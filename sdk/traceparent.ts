@@ -4,7 +4,14 @@
  * @module
  */
 
-/** The parts of a `traceparent` header. */
+/**
+ * The parts of a `traceparent` header.
+ *
+ * @example
+ * ```ts
+ * const ctx: TraceContext = { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", flags: 1 };
+ * ```
+ */
 export interface TraceContext {
   /** W3C trace id = Sonde request id, 32 lowercase hex digits. */
   traceId: string;
@@ -50,7 +57,15 @@ export function formatTraceparent(ctx: TraceContext): string {
   return `00-${ctx.traceId}-${ctx.spanId}-${(ctx.flags & 0xff).toString(16).padStart(2, "0")}`;
 }
 
-/** Header containers the SDK can write to: a `Headers` object or a plain record. */
+/**
+ * Header containers the SDK can write to: a `Headers` object or a plain record.
+ *
+ * @example
+ * ```ts
+ * const plain: HeaderCarrier = {};
+ * injectTraceparent(plain, span.context()); // plain.traceparent = "00-…-…-01"
+ * ```
+ */
 export type HeaderCarrier = Headers | Record<string, string>;
 
 /**
