@@ -3,9 +3,9 @@
  * requests and sections, and hands events to the non-blocking {@linkcode Delivery}.
  * @module
  */
-import type { AppRegistration, Param, TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import type { AppRegistration, Param } from "@sonde/shared/wire/telemetry";
 import { DEFAULT_AGENT_URL, Flag, Level } from "./constants.ts";
-import { Delivery, type DeliveryOptions, type DeliveryStats } from "./delivery.ts";
+import { Delivery, type DeliveryOptions, type DeliveryStats, type QueuedEvent } from "./delivery.ts";
 import { type EventOptions, Span, type SpanSink } from "./span.ts";
 import { extractTraceparent, type HeaderCarrier, randomHex, type TraceContext } from "./traceparent.ts";
 
@@ -82,7 +82,7 @@ export class Sonde implements SpanSink {
   /** Creates a client; prefer {@linkcode createSonde}. */
   constructor(options: SondeOptions) {
     this.app = { ...options.app };
-    this.#delivery = new Delivery({ ...options, url: options.agentUrl ?? DEFAULT_AGENT_URL });
+    this.#delivery = new Delivery({ ...options, app: this.app, url: options.agentUrl ?? DEFAULT_AGENT_URL });
     this.#level = options.level ?? Level.DEBUG;
     this.#module = options.module ?? "main";
     this.#pid = options.pid ?? detectPid();
@@ -97,9 +97,8 @@ export class Sonde implements SpanSink {
   /** @internal Builds and queues an event; never throws. */
   emit(span: Span, text: string, flags: number, level: number, module: string, params?: Param[]): void {
     if (level > this.#level) return;
-    const e: TelemetryEvent = {
+    const e: QueuedEvent = {
       tsUs: nowUs(),
-      app: this.app,
       pid: this.#pid,
       tid: this.#tid,
       module,

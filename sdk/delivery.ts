@@ -4,7 +4,10 @@
  * is full or the agent is away, events are dropped and counted; nothing here throws into the caller.
  * @module
  */
-import type { TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import type { AppRegistration, TelemetryEvent } from "@sonde/shared/wire/telemetry";
+
+/** An event as queued: `app` may be left out when the delivery carries a batch-level `app`. */
+export type QueuedEvent = Omit<TelemetryEvent, "app"> & { app?: AppRegistration };
 
 /**
  * Delivery counters, as {@linkcode Delivery.stats} returns them.
@@ -46,6 +49,8 @@ export interface DeliveryOptions {
   timeoutMs?: number;
   /** The fetch to use (tests, custom agents). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** Registration sent once per batch (`{"app":…,"events":[…]}`) for events that carry none. */
+  app?: AppRegistration;
 }
 
 function unref(timer: unknown): void {
@@ -67,14 +72,14 @@ function unref(timer: unknown): void {
  * ```
  */
 export class Delivery {
-  #queue: TelemetryEvent[] = [];
+  #queue: QueuedEvent[] = [];
   #sent = 0;
   #dropped = 0;
   #failed = 0;
   #inFlight: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  readonly #o: Required<DeliveryOptions>;
+  readonly #o: Required<Omit<DeliveryOptions, "app">> & { app?: AppRegistration };
 
   /** Creates an empty queue delivering to `options.url`. */
   constructor(options: DeliveryOptions) {
@@ -89,7 +94,7 @@ export class Delivery {
   }
 
   /** Queues one event; drops and counts it when the queue is full or delivery was closed. */
-  push(event: TelemetryEvent): void {
+  push(event: QueuedEvent): void {
     const q = this.#queue;
     if (q.length >= this.#o.maxQueue || this.#closed) {
       this.#dropped++;
@@ -149,12 +154,12 @@ export class Delivery {
     });
   }
 
-  async #post(batch: TelemetryEvent[]): Promise<void> {
+  async #post(batch: QueuedEvent[]): Promise<void> {
     try {
       const res = await this.#o.fetch(this.#o.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ events: batch }),
+        body: JSON.stringify(this.#o.app ? { app: this.#o.app, events: batch } : { events: batch }),
         signal: AbortSignal.timeout(this.#o.timeoutMs),
       });
       await res.body?.cancel().catch(() => {});

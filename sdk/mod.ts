@@ -18,7 +18,7 @@
  */
 export { DEFAULT_AGENT_URL, Flag, Level } from "./constants.ts";
 export { createSonde, type RequestOptions, Sonde, type SondeOptions } from "./client.ts";
-export { Delivery, type DeliveryOptions, type DeliveryStats } from "./delivery.ts";
+export { Delivery, type DeliveryOptions, type DeliveryStats, type QueuedEvent } from "./delivery.ts";
 export { type EventOptions, Span, type SpanSink } from "./span.ts";
 export { int32, int64, type Param, type ParamsInput, str, toParams } from "./params.ts";
 export {

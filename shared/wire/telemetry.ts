@@ -100,11 +100,12 @@ export function parseParam(value: unknown, what = "param", path = "param"): Para
   }
 }
 
-/** Parses one {@linkcode TelemetryEvent}. */
+/** Parses one {@linkcode TelemetryEvent}; `defaultApp` stands in for a missing `app`. */
 export function parseTelemetryEvent(
   value: unknown,
   what = "telemetry event",
   path = "event",
+  defaultApp?: AppRegistration,
 ): TelemetryEvent {
   const o = obj(what, path, value);
   const tsUs = o.tsUs;
@@ -121,7 +122,7 @@ export function parseTelemetryEvent(
   }
   const event: TelemetryEvent = {
     tsUs,
-    app: parseAppRegistration(o.app, what, `${path}.app`),
+    app: o.app === undefined && defaultApp ? defaultApp : parseAppRegistration(o.app, what, `${path}.app`),
     pid: int(what, `${path}.pid`, o.pid, 0, 2 ** 32),
     tid: int(what, `${path}.tid`, o.tid, 0, 2 ** 32),
     module: str(what, `${path}.module`, o.module, 256),
@@ -146,11 +147,16 @@ export function parseTelemetryEvent(
   return event;
 }
 
-/** Parses an {@linkcode EventBatch} (`{"events":[...]}`). */
+/**
+ * Parses an {@linkcode EventBatch}: `{"events":[...]}`, or `{"app":{...},"events":[...]}` where the
+ * batch-level `app` stands in for events without one (what the SDK sends: the registration once per
+ * batch). The result always has `app` on every event (the same object for events that had none).
+ */
 export function parseEventBatch(value: unknown, what = "event batch"): EventBatch {
   const o = obj(what, "", value);
   if (!Array.isArray(o.events)) fail(what, "events", "must be an array", o.events);
-  return { events: o.events.map((e, i) => parseTelemetryEvent(e, what, `events[${i}]`)) };
+  const app = o.app === undefined ? undefined : parseAppRegistration(o.app, what, "app");
+  return { events: o.events.map((e, i) => parseTelemetryEvent(e, what, `events[${i}]`, app)) };
 }
 
 export { EventFlag, Level } from "./types.ts";

@@ -58,3 +58,10 @@ Deno.test("telemetry parser survives random JSON values (fuzz)", () => {
     }
   }
 });
+
+Deno.test("a batch-level app stands in for events without one", () => {
+  const { app, ...noApp } = ok;
+  const b = parseEventBatch({ app, events: [noApp, { ...noApp, app: { ...app, appTierName: "db" } }] });
+  assertEquals(b.events.map((e) => e.app.appTierName), ["web", "db"]);
+  assertThrows(() => parseEventBatch({ events: [noApp] }), '"events[0].app" must be an object');
+});
