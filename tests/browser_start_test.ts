@@ -1,11 +1,11 @@
 /**
  * End to end in Chromium against `deno task start` (main.ts, a temporary data folder, the local agent):
- * log in; see the status tree fed by the real agent; open a service chart; add a check and see the agent
- * run it; open a request and its waterfall when a log pool has one; use the live view; log out.
+ * log in; create a service on the local agent with a TCP check in the editor and see the agent run it;
+ * see it in the status tree; open its chart of a real counter; open a request and its waterfall when a log pool has one; use the live view; log out.
  * Screenshots go to tests/artifacts/start_*.png.
  *
- * Skips (with a message, and passes) while `deno task start` does not yet wire the Webservice to its
- * store and Backend, i.e. while `/api/session` answers 503 or the status tree stays empty.
+ * Skips (with a message, and passes) while `deno task start` does not give the Webservice its store
+ * (`/api/session` answers 503).
  */
 import type { Page } from "playwright-core";
 import { assert, assertEquals } from "./helpers/assert.ts";
@@ -44,16 +44,21 @@ Deno.test({
     const port = freePort();
     const url = `http://127.0.0.1:${port}`;
     const ports = ["--agent-listen", "--agent-status-listen", "--intake-listen"]
-      .flatMap((f) => [f, `127.0.0.1:${freePort()}`]);
+      .flatMap((f) => [f, `127.0.0.1:${freePort()}`])
+      .concat(["--pull-interval", "2s", "--counter-interval", "2s"]);
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, "--data", data, "--listen", `127.0.0.1:${port}`, ...ports],
       env: { SONDE_ADMIN_PASSWORD: PASSWORD, SONDE_LOG_LEVEL: "warn" },
       stdout: "null",
-      stderr: "inherit",
+      stderr: "null",
     }).spawn();
     const browser = await launchChromium();
     try {
-      await waitFor("healthz", async () => (await fetch(`${url}/healthz`)).ok || undefined, 90_000);
+      await waitFor("healthz", async () => {
+        const res = await fetch(`${url}/healthz`);
+        await res.body?.cancel();
+        return res.ok || undefined;
+      }, 120_000);
       const session = await fetch(`${url}/api/session`);
       await session.body?.cancel();
       if (session.status === 503) return skip("deno task start does not yet give the Webservice its store");
@@ -65,37 +70,23 @@ Deno.test({
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByTestId("status-tree").waitFor({ timeout: 30_000 });
 
-      type Node = { id: string; kind: string; children?: Node[] };
-      const firstService = (n: Node): Node | undefined =>
-        n.kind === "service" ? n : (n.children ?? []).map(firstService).find(Boolean);
-      const tree = await waitFor("a service in the status tree", async () => {
-        const t = (await apiJson(page, `${url}/api/status`)) as { root: Node } | undefined;
-        return t && firstService(t.root) ? t : undefined;
-      }, 60_000).catch(() => undefined);
-      if (!tree) return skip("the status tree has no service yet (no real agent data)");
-      const service = firstService(tree.root)!;
-      await page.reload();
-      await page.getByRole("button", { name: "Expand all" }).click();
-      await page.locator(`[data-id="${service.id}"]`).waitFor();
-      await shot(page, "start_01_status");
-
-      // service chart
-      const serviceId = Number(service.id.slice(2));
-      await page.goto(`${url}/#/service/${serviceId}?range=1h`);
-      await page.getByText("Checks").first().waitFor();
-      await page.getByTestId("counter-chart").locator("canvas").waitFor({ timeout: 30_000 });
-      await shot(page, "start_02_service");
-
-      // add a TCP check through the editor and see the agent run it
+      // create a service on the local agent and a TCP check through the editor, as an operator would
+      await page.goto(`${url}/#/config/services?edit=new`);
+      const newService = page.getByRole("form", { name: "New service" });
+      await newService.locator("#f-name").fill("e2e host");
+      await newService.getByRole("button", { name: "Save" }).click();
+      await page.waitForURL(/edit=\d+/);
+      const serviceId = Number(new URL(page.url().replace("#/", "")).searchParams.get("edit"));
       await page.goto(`${url}/#/config/services?edit=${serviceId}&check=new`);
-      await page.locator("#f-name").last().fill("e2e tcp to web");
-      await page.locator("#f-type").selectOption("tcp");
-      await page.locator("#f-intervalMs").fill("5000");
-      await page.locator("#f-params-host").fill("127.0.0.1");
-      await page.locator("#f-params-port").fill(String(port));
-      await page.getByRole("button", { name: "Save" }).last().click();
-      await page.getByText("Saved", { exact: true }).waitFor();
-      const ran = await waitFor("the new check's first result", async () => {
+      const newCheck = page.getByRole("form", { name: "New check" });
+      await newCheck.locator("#f-name").fill("e2e tcp to web");
+      await newCheck.locator("#f-type").selectOption("tcp");
+      await newCheck.locator("#f-intervalMs").fill("2000");
+      await newCheck.locator("#f-params-host").fill("127.0.0.1");
+      await newCheck.locator("#f-params-port").fill(String(port));
+      await newCheck.getByRole("button", { name: "Save" }).click();
+      await newCheck.getByText("Saved", { exact: true }).waitFor();
+      const ran = await waitFor("the agent's first result of the new check", async () => {
         const d = (await apiJson(page, `${url}/api/services/${serviceId}`)) as
           | { checks: { name: string; lastRunAt?: string; state: string }[] }
           | undefined;
@@ -103,9 +94,32 @@ Deno.test({
         return c?.lastRunAt ? c : undefined;
       }, 60_000);
       assertEquals(ran.state, "OK");
-      await page.goto(`${url}/#/service/${serviceId}`);
-      await page.getByText("e2e tcp to web").waitFor();
-      await shot(page, "start_03_check_ran");
+
+      // the status tree shows the service
+      await page.goto(`${url}/#/status?q=e2e`);
+      await page.getByTestId("status-tree").getByRole("link", { name: /e2e host/ }).waitFor({
+        timeout: 30_000,
+      });
+      await shot(page, "start_01_status");
+
+      // service detail with a chart of a real counter
+      await page.goto(`${url}/#/service/${serviceId}?counter=cpu.busy_pct&range=1h`);
+      await page.getByText("e2e tcp to web").first().waitFor();
+      await waitFor("cpu.busy_pct values", async () => {
+        const to = Date.now();
+        const agent =
+          ((await apiJson(page, `${url}/api/services/${serviceId}`)) as { agentId: number }).agentId;
+        const s = (await apiJson(
+          page,
+          `${url}/api/agents/${agent}/series?key=cpu.busy_pct&from=${to - 3_600_000}&to=${to}`,
+        )) as
+          | { points: unknown[] }
+          | undefined;
+        return s && s.points.length > 1 ? s : undefined;
+      }, 60_000);
+      await page.reload();
+      await page.getByTestId("counter-chart").locator("canvas").waitFor({ timeout: 30_000 });
+      await shot(page, "start_02_service");
 
       // a request and its waterfall, when a log pool has one
       const pools = ((await apiJson(page, `${url}/api/pools`)) ?? []) as { id: number }[];

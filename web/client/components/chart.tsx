@@ -42,10 +42,12 @@ export interface ChartProps {
   height?: number;
   unit?: string;
   label?: string;
+  /** Fixed x range in seconds (the selected time range), else fitted to the data. */
+  xRange?: [number, number];
 }
 
 /** A responsive uPlot chart. */
-export function Chart({ x, series, thresholds = [], height = 220, unit = "", label }: ChartProps) {
+export function Chart({ x, series, thresholds = [], height = 220, unit = "", label, xRange }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -61,7 +63,10 @@ export function Chart({ x, series, thresholds = [], height = 220, unit = "", lab
       height,
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { y: { range: () => [0, maxY] } },
+      scales: {
+        y: { range: () => [0, maxY] },
+        ...(xRange ? { x: { time: true, range: () => xRange } } : {}),
+      },
       axes: [
         { stroke: axis, grid: { stroke: grid }, ticks: { stroke: grid } },
         {
@@ -113,7 +118,7 @@ export function Chart({ x, series, thresholds = [], height = 220, unit = "", lab
       ro.disconnect();
       plot.destroy();
     };
-  }, [x, series, thresholds, height, unit]);
+  }, [x, series, thresholds, height, unit, xRange?.[0], xRange?.[1]]);
   return (
     <div
       class="chart"

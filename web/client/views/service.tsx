@@ -61,7 +61,10 @@ function CounterChart(
 ) {
   const to = Date.now();
   const series = useApi(
-    () => api<Series>(`/agents/${agentId}/series${qs({ key: counter, from: to - RANGES[range]!, to })}`),
+    async () => ({
+      ...await api<Series>(`/agents/${agentId}/series${qs({ key: counter, from: to - RANGES[range]!, to })}`),
+      xRange: [(to - RANGES[range]!) / 1000, to / 1000] as [number, number],
+    }),
     [agentId, counter, range],
   );
   return (
@@ -80,6 +83,7 @@ function CounterChart(
                   ...(check?.crit ? [{ label: "critical", color: "#ef4444", range: check.crit }] : []),
                 ]}
                 unit={s.unit}
+                xRange={s.xRange}
               />
               <div class="chart-foot muted">
                 {s.points.length} points · resolution {s.resolution}
