@@ -1,7 +1,7 @@
 /**
- * `deno task web`: the Webservice on its own. `--dev` serves an in-memory development backend with
- * plausible data (for working on the client); otherwise data routes answer 503 until the Worker and
- * Server connections are wired. This file only wires modules together.
+ * `deno task web`: the Webservice on its own, forwarding queries to the Worker (`--worker-url`) and
+ * configuration to the Server (`--server-url`) over mTLS. `--dev` serves an in-memory development
+ * backend with plausible data instead (for working on the client). This file only wires modules together.
  */
 import { configHelp, loadConfig, type Schema } from "@sonde/shared/config";
 import { openStore } from "@sonde/shared/db";
@@ -13,6 +13,8 @@ import { serveWeb } from "./serve.ts";
 import { ensureClient } from "./build.ts";
 import { DevBackend } from "./dev_backend.ts";
 import type { Role } from "./auth/users.ts";
+import type { Backend } from "./backend.ts";
+import { connectRemoteBackend } from "./remote.ts";
 
 const schema = {
   data: { type: "path", default: "./data", env: "SONDE_DATA", help: "data folder (embedded database)" },
@@ -36,6 +38,16 @@ const schema = {
     values: ["viewer", "operator", "admin"],
     help: "role of new proxy users",
   },
+  etc: { type: "path", default: "./data/etc", env: "SONDE_ETC", help: "certificates and trust files" },
+  workerUrl: {
+    type: "url",
+    env: "SONDE_WORKER_URL",
+    help: "the Worker's mTLS API, e.g. https://127.0.0.1:4200",
+  },
+  serverUrl: { type: "url", env: "SONDE_SERVER_URL", help: "the Server's mTLS configuration API" },
+  intakeUrl: { type: "url", default: "http://127.0.0.1:4318", help: "agent intake for browser telemetry" },
+  workerFingerprint: { type: "string", help: "pin of the Worker's certificate (default: read from <etc>)" },
+  serverFingerprint: { type: "string", help: "pin of the Server's certificate (default: read from <etc>)" },
   dev: { type: "bool", default: false, help: "serve the in-memory development backend" },
   devServices: { type: "int", default: 12, min: 1, help: "services in the development backend" },
 } satisfies Schema;
@@ -52,13 +64,21 @@ const services = await startProcess("web", async (started) => {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.data });
   started.push({ name: "store", stop: () => store.close() });
   await ensureFirstAdmin(store, Deno.env.get("SONDE_ADMIN_PASSWORD"));
-  const backend = config.dev ? new DevBackend({ services: config.devServices }) : undefined;
-  if (!backend) {
-    log.warn("no backend connected: data routes answer 503 (use --dev for the development backend)");
-  }
+  let backend: Backend | undefined;
+  if (config.dev) backend = new DevBackend({ services: config.devServices });
+  else if (config.workerUrl && config.serverUrl) {
+    const remote = await connectRemoteBackend({
+      ...config,
+      workerUrl: config.workerUrl,
+      serverUrl: config.serverUrl,
+    });
+    started.push({ name: "backend", stop: () => Promise.resolve(remote.client.close()) });
+    backend = remote.backend;
+  } else log.warn("no backend: data routes answer 503 (give --worker-url and --server-url, or --dev)");
   const app = createWebApp({
     version: VERSION,
-    health: () => Promise.resolve({ store: store.engine, backend: backend ? "dev" : "none" }),
+    health: () =>
+      Promise.resolve({ store: store.engine, backend: config.dev ? "dev" : backend ? "remote" : "none" }),
     store,
     backend,
     secureCookies: config.tlsPem !== undefined,
