@@ -39,6 +39,11 @@ export interface Database {
   telemetry_pending: TelemetryPendingTable;
   recording_session: RecordingSessionTable;
   session_request: SessionRequestTable;
+  notification_channel: NotificationChannelTable;
+  notification_rule: NotificationRuleTable;
+  maintenance_window: MaintenanceWindowTable;
+  notification_memo: NotificationMemoTable;
+  notification_outbox: NotificationOutboxTable;
 }
 
 /** A monitored agent, its pinned certificate fingerprint and its pull cursor (`acked_seq`). */
@@ -275,4 +280,74 @@ export interface SessionRequestTable {
   request_id: string;
   row_json: ColumnType<unknown, string, string>;
   events_json: string;
+}
+
+/** Where notifications go: `type` names a channel (`webhook`, `smtp`, `command`), `settings` its options. */
+export interface NotificationChannelTable {
+  id: Generated<number>;
+  name: string;
+  type: string;
+  settings: ColumnType<unknown, string, string>;
+  enabled: Generated<boolean>;
+}
+
+/** Which status changes of which objects reach a channel, after how long, repeated how often. */
+export interface NotificationRuleTable {
+  id: Generated<number>;
+  name: string;
+  channel_id: number;
+  /** JSON array of `s:<id>` / `g:<id>`; null matches every object. */
+  object_ids: ColumnType<string[] | null, string | null, string | null>;
+  /** Glob (`*`, `?`) over the object name; null matches every name. */
+  name_pattern: string | null;
+  /** `any`, `problem`, `recovery` or a state name (`CRITICAL`) meaning "changed to". */
+  transitions: ColumnType<string[], string | undefined, string>;
+  delay_ms: Generated<number>;
+  /** 0: never repeat. */
+  repeat_ms: Generated<number>;
+  enabled: Generated<boolean>;
+}
+
+/** A time span during which rules stay silent for the matching objects. */
+export interface MaintenanceWindowTable {
+  id: Generated<number>;
+  name: Generated<string>;
+  /** null: every rule. */
+  rule_id: number | null;
+  /** JSON array of object ids; null: every object. */
+  object_ids: ColumnType<string[] | null, string | null, string | null>;
+  name_pattern: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+}
+
+/** What a rule last told its recipients about an object (state, when, how many repeats). */
+export interface NotificationMemoTable {
+  rule_id: number;
+  object_id: string;
+  /** The state the recipients last heard of (or assumed before the first notification). */
+  state: string;
+  /** The last event decided for this rule and object (events are decided in id order). */
+  event_id: number;
+  /** The last event actually enqueued, and when. */
+  sent_event_id: number | null;
+  sent_at: Timestamp | null;
+  repeats: Generated<number>;
+}
+
+/** The persistent outbox: one message for one channel, delivered with retries. */
+export interface NotificationOutboxTable {
+  id: Generated<number>;
+  event_id: number;
+  channel_id: number;
+  /** Unique: `<event>:<channel>:<repeat>`; makes enqueueing exactly-once. */
+  dedupe_key: string;
+  payload: ColumnType<unknown, string, string>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  /** `pending`, `sent` or `failed`. */
+  state: Generated<string>;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
 }

@@ -8,6 +8,7 @@ import * as m0002 from "./0002_server.ts";
 import * as m0003 from "./0003_web.ts";
 import * as m0004 from "./0004_telemetry.ts";
 import * as m0005 from "./0005_worker.ts";
+import * as m0006 from "./0006_ecomm.ts";
 
 /** Migrations by name, applied in name order. */
 export const migrations = {
@@ -16,4 +17,5 @@ export const migrations = {
   "0003_web": m0003,
   "0004_telemetry": m0004,
   "0005_worker": m0005,
+  "0006_ecomm": m0006,
 };

@@ -1,0 +1,182 @@
+/**
+ * From status events to outbox rows. Each unnotified event is decided per matching rule, in event-id
+ * order: silenced by a maintenance window, deferred until its rule's delay has passed, dropped as a
+ * flap when the object changed again within the delay, unchanged when the recipients already know
+ * the state, or enqueued (one outbox row per channel). The decisions, the outbox rows and the
+ * `notified` flag are written in one transaction, and the outbox's unique `dedupe_key` makes the
+ * enqueue exactly-once even when a tick is repeated.
+ * @module
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database } from "@sonde/shared/db";
+import type { NotificationPayload } from "./channels/channel.ts";
+import { matchesObject, matchesTransition, type Rule, silenced, type Window } from "./rules.ts";
+import type { EcommStats } from "./stats.ts";
+
+/** Limits of one enqueue pass. */
+export interface EnqueueLimits {
+  /** Events examined per tick. */
+  maxEvents: number;
+  /** Pending outbox rows above which new messages are dropped (and counted). */
+  maxPending: number;
+}
+
+interface EventRow {
+  id: number;
+  ts: Date;
+  object_id: string;
+  object_name: string;
+  old_state: string;
+  new_state: string;
+  cause: string;
+}
+
+type Decision = "deferred" | "silenced" | "flap" | "unchanged" | "send";
+
+async function loadRules(db: Kysely<Database>): Promise<Rule[]> {
+  const rows = await db.selectFrom("notification_rule as r")
+    .innerJoin("notification_channel as c", "c.id", "r.channel_id")
+    .where("r.enabled", "=", true).where("c.enabled", "=", true)
+    .select([
+      "r.id",
+      "r.name",
+      "r.channel_id",
+      "r.object_ids",
+      "r.name_pattern",
+      "r.transitions",
+      "r.delay_ms",
+      "r.repeat_ms",
+    ])
+    .orderBy("r.id").execute();
+  return rows;
+}
+
+/** Windows still relevant for events at or after `since`. */
+export async function loadWindows(db: Kysely<Database>, since: Date): Promise<Window[]> {
+  return await db.selectFrom("maintenance_window").where("ends_at", ">", since)
+    .select(["rule_id", "object_ids", "name_pattern", "starts_at", "ends_at"]).execute();
+}
+
+async function decide(
+  tx: Transaction<Database>,
+  ev: EventRow,
+  rule: Rule,
+  windows: Window[],
+  now: Date,
+): Promise<{ decision: Decision; known: string }> {
+  const memo = await tx.selectFrom("notification_memo").select(["state", "event_id"])
+    .where("rule_id", "=", rule.id).where("object_id", "=", ev.object_id).executeTakeFirst();
+  const known = memo?.state ?? ev.old_state;
+  if (memo && memo.event_id >= ev.id) return { decision: "unchanged", known: "" }; // decided before
+  if (silenced(windows, rule.id, ev.object_id, ev.object_name, ev.ts)) return { decision: "silenced", known };
+  if (rule.delay_ms > 0) {
+    const due = new Date(ev.ts.getTime() + rule.delay_ms);
+    if (now < due) return { decision: "deferred", known };
+    const later = await tx.selectFrom("status_event").select("id").where("object_id", "=", ev.object_id)
+      .where("id", ">", ev.id).where("ts", "<=", due).limit(1).executeTakeFirst();
+    if (later) return { decision: "flap", known };
+  }
+  return { decision: matchesTransition(rule.transitions, known, ev.new_state) ? "send" : "unchanged", known };
+}
+
+async function remember(
+  tx: Transaction<Database>,
+  rule: Rule,
+  ev: EventRow,
+  state: string,
+  sentAt: Date | null,
+): Promise<void> {
+  const sent = sentAt ? { sent_event_id: ev.id, sent_at: sentAt, repeats: 0 } : {};
+  await tx.insertInto("notification_memo")
+    .values({ rule_id: rule.id, object_id: ev.object_id, state, event_id: ev.id, ...sent })
+    .onConflict((oc) => oc.columns(["rule_id", "object_id"]).doUpdateSet({ state, event_id: ev.id, ...sent }))
+    .execute();
+}
+
+/** The payload of a notification about `ev`. */
+export function payloadOf(ev: EventRow, rule: string, repeat: number): NotificationPayload {
+  return {
+    eventId: ev.id,
+    ts: ev.ts.toISOString(),
+    objectId: ev.object_id,
+    objectName: ev.object_name,
+    oldState: ev.old_state,
+    newState: ev.new_state,
+    cause: ev.cause,
+    rule,
+    repeat,
+  };
+}
+
+/** Inserts one outbox row unless its dedupe key exists; returns whether a row was added. */
+export async function enqueue(
+  tx: Transaction<Database>,
+  channelId: number,
+  payload: NotificationPayload,
+  now: Date,
+): Promise<boolean> {
+  const r = await tx.insertInto("notification_outbox").values({
+    event_id: payload.eventId,
+    channel_id: channelId,
+    dedupe_key: `${payload.eventId}:${channelId}:${payload.repeat}`,
+    payload: JSON.stringify(payload),
+    next_attempt_at: now,
+  }).onConflict((oc) => oc.column("dedupe_key").doNothing()).returning("id").executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Decides up to `limits.maxEvents` unnotified events; returns how many were examined. */
+export async function enqueueEvents(
+  db: Kysely<Database>,
+  limits: EnqueueLimits,
+  stats: EcommStats,
+  now = new Date(),
+): Promise<number> {
+  const events: EventRow[] = await db.selectFrom("status_event")
+    .select(["id", "ts", "object_id", "object_name", "old_state", "new_state", "cause"])
+    .where("notified", "=", false).orderBy("id").limit(limits.maxEvents).execute();
+  if (events.length === 0) return 0;
+  const rules = await loadRules(db);
+  const windows = await loadWindows(db, events[0]!.ts);
+  const pending = await db.selectFrom("notification_outbox").where("state", "=", "pending")
+    .select(sql<number>`count(*)::int4`.as("n")).executeTakeFirstOrThrow();
+  let room = limits.maxPending - pending.n;
+  for (const ev of events) {
+    await db.transaction().execute(async (tx) => {
+      let open = false;
+      const channels = new Map<number, NotificationPayload>();
+      for (const rule of rules) {
+        if (!matchesObject(rule, ev.object_id, ev.object_name)) continue;
+        const { decision, known } = await decide(tx, ev, rule, windows, now);
+        if (decision === "deferred") {
+          open = true;
+          continue;
+        }
+        if (decision === "send") {
+          if (!channels.has(rule.channel_id)) channels.set(rule.channel_id, payloadOf(ev, rule.name, 0));
+          await remember(tx, rule, ev, ev.new_state, now);
+        } else if (known) {
+          stats.count(decision);
+          await remember(tx, rule, ev, known, null);
+        }
+      }
+      for (const [channelId, payload] of channels) {
+        if (room <= 0) {
+          stats.count("dropped");
+          continue;
+        }
+        if (await enqueue(tx, channelId, payload, now)) {
+          room--;
+          stats.count("enqueued");
+        }
+      }
+      if (open) {
+        stats.count("deferred");
+        return;
+      }
+      await tx.updateTable("status_event").set({ notified: true }).where("id", "=", ev.id).execute();
+      stats.count("events");
+    });
+  }
+  return events.length;
+}
