@@ -58,8 +58,7 @@ try {
   {
     const store = await openStore({ databaseUrl: cluster.url, maxConnections: 20 });
     const sim = await simAgents(1000, 1, 10_000);
-    const server = await startServer({ store, identity, pull: { intervalMs: 3_600_000, concurrency: 128 } });
-    await server.scheduler.stop(); // cycles are driven by hand below
+    const server = await startServer({ store, identity, pull: { concurrency: 128 }, manualPull: true });
     await registerAgents(store, server.config, sim.agents);
     const times: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -84,9 +83,9 @@ try {
     const server = await startServer({
       store,
       identity,
-      pull: { intervalMs: 3_600_000, concurrency: 8, pageBytes: 2 << 20, maxPagesPerCycle: 1000 },
+      pull: { concurrency: 8, pageBytes: 2 << 20, maxPagesPerCycle: 1000 },
+      manualPull: true,
     });
-    await server.scheduler.stop();
     await registerAgents(store, server.config, sim.agents);
     const t0 = performance.now();
     const r = await server.scheduler.runCycle();

@@ -41,6 +41,8 @@ export interface ServerOptions {
   /** Telemetry settings for agents (log pool levels, recording sessions). */
   telemetryConfig?: (agentId: number) => Promise<AgentConfig["telemetry"]>;
   onStatusChange?: (changes: StatusChange[]) => void;
+  /** Do not start the pull timer; cycles are run with `scheduler.runCycle()` (benchmarks). */
+  manualPull?: boolean;
   /** Counter collection interval pushed to every agent (default 10 s). */
   counterIntervalMs?: number;
 }
@@ -110,7 +112,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
       await evaluator.evaluate();
     },
   }, opts.pull);
-  scheduler.start();
+  if (!opts.manualPull) scheduler.start();
   const evalTimer = setInterval(() => {
     if (lease.held) {
       void evaluator.evaluate().catch((e) =>

@@ -4,7 +4,7 @@
  * - `GET /v1/records?after=SEQ&maxBytes=N` → the raw records with seq > SEQ, up to N bytes (at least
  *   one record), as `application/octet-stream`; headers `x-sonde-last-seq` (last seq in the body, or
  *   SEQ when empty), `x-sonde-first-seq` (first retained seq: a gap means records were dropped) and
- *   `x-sonde-records`.
+ *   `x-sonde-records`, `x-sonde-journal-last-seq` (newest seq in the journal).
  * - `POST /v1/ack` `{"seq":N}` → frees what is acknowledged.
  * - `PUT /v1/config` `{"version":N,"config":{...}}` → validated, persisted, applied when newer.
  * - `GET /v1/config`, `GET /v1/status`.
@@ -72,6 +72,7 @@ export function createPullApp(deps: PullDeps): Hono {
       "x-sonde-last-seq": String(batch.lastSeq),
       "x-sonde-first-seq": String(journal.firstSeq),
       "x-sonde-records": String(batch.records.length),
+      "x-sonde-journal-last-seq": String(journal.lastSeq),
     });
   });
 

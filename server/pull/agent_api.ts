@@ -26,8 +26,10 @@ export interface AgentStatus {
 /** One page of records. */
 export interface RecordPage {
   records: JournalRecord[];
-  /** The agent's newest sequence number at the time of the answer. */
+  /** The last sequence number in this page (`after` when empty). */
   lastSeq: number;
+  /** The agent's newest sequence number at the time of the answer. */
+  journalLastSeq: number;
   bytes: number;
 }
 
@@ -68,8 +70,14 @@ export class AgentApi {
         { retryable: true },
       );
     }
-    const last = Number(r.headers["x-sonde-last-seq"] ?? records.at(-1)?.seq ?? after);
-    return { records, lastSeq: Number.isFinite(last) ? last : after, bytes: r.body.length };
+    const last = records.at(-1)?.seq ?? after;
+    const journalLast = Number(r.headers["x-sonde-journal-last-seq"] ?? last);
+    return {
+      records,
+      lastSeq: last,
+      journalLastSeq: Number.isFinite(journalLast) ? journalLast : last,
+      bytes: r.body.length,
+    };
   }
 
   async ack(address: string, seq: number): Promise<void> {

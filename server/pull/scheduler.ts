@@ -24,6 +24,8 @@ export interface PullOptions {
   maxPagesPerCycle: number;
   /** Longest wait between attempts at an unreachable agent. */
   backoffMaxMs: number;
+  /** The agent's status (version, buffer, drops) is read every this many cycles. */
+  statusEvery: number;
 }
 
 /** Defaults of {@linkcode PullOptions}. */
@@ -33,6 +35,7 @@ export const DEFAULT_PULL: PullOptions = {
   pageBytes: 4 << 20,
   maxPagesPerCycle: 16,
   backoffMaxMs: 30_000,
+  statusEvery: 6,
 };
 
 /** The configuration an agent should run. */
@@ -91,6 +94,7 @@ export class PullScheduler {
   #running: Promise<CycleReport> | undefined;
   #stopped = false;
   #nextTry = new Map<number, number>();
+  #cycles = new Map<number, number>();
   readonly options: PullOptions;
 
   constructor(private readonly deps: PullDeps, options: Partial<PullOptions> = {}) {
@@ -164,35 +168,40 @@ export class PullScheduler {
     return report;
   }
 
-  /** Pulls one agent: status, pages of records (stored, then acknowledged), configuration. */
+  /**
+   * Pulls one agent: pages of records (each stored with the cursor, then acknowledged), its status
+   * every few cycles, and its configuration when the version it runs is old.
+   */
   async pullAgent(agent: AgentRow): Promise<{ records: number; samples: number }> {
     const { api, ingestor, db, metrics } = this.deps;
-    const status: AgentStatus = await api.status(agent.address);
     let acked = agent.acked_seq;
-    const agentLast = status.buffer?.lastSeq ?? 0;
-    if (agentLast < acked) {
-      // the agent's journal was wiped (new installation): start again from its beginning
-      this.deps.log.warn("agent journal restarted below the stored cursor; resetting the cursor", {
-        agent: agent.name,
-        cursor: acked,
-        agentLastSeq: agentLast,
-      });
-      await db.updateTable("agent").set({ acked_seq: 0 }).where("id", "=", agent.id).where(
-        "acked_seq",
-        "=",
-        acked,
-      ).execute();
-      acked = 0;
-    }
     let records = 0;
     let samples = 0;
-    let lastSeq = agentLast;
+    let journalLast = acked;
+    const okFields = { state: "ok", failures: 0, last_ok_at: new Date(), last_error: null } as const;
     for (let page = 0; page < this.options.maxPagesPerCycle; page++) {
-      if (acked >= lastSeq && page > 0) break;
       const got = await api.records(agent.address, acked, this.options.pageBytes);
-      lastSeq = Math.max(lastSeq, got.lastSeq);
+      journalLast = got.journalLastSeq;
+      if (journalLast < acked) {
+        // the agent's journal was wiped (a new installation): start again from its beginning
+        this.deps.log.warn("agent journal restarted below the stored cursor; resetting the cursor", {
+          agent: agent.name,
+          cursor: acked,
+          agentLastSeq: journalLast,
+        });
+        await db.updateTable("agent").set({ acked_seq: 0 }).where("id", "=", agent.id).where(
+          "acked_seq",
+          "=",
+          acked,
+        ).execute();
+        acked = 0;
+        continue;
+      }
       if (got.records.length === 0) break;
-      const stored = await ingestor.ingest(agent.id, acked, got.records);
+      const stored = await ingestor.ingest(agent.id, acked, got.records, {
+        ...okFields,
+        agent_last_seq: journalLast,
+      });
       acked = stored.ackedSeq;
       records += stored.records;
       samples += stored.samples;
@@ -204,35 +213,41 @@ export class PullScheduler {
         metrics.inc("sonde_records_rejected_total", "Records that could not be decoded", stored.rejected);
       }
       await api.ack(agent.address, acked);
-      if (acked >= got.lastSeq) break;
+      if (acked >= journalLast) break;
+    }
+    const cycle = (this.#cycles.get(agent.id) ?? 0) + 1;
+    this.#cycles.set(agent.id, cycle);
+    const fields: Record<string, unknown> = records === 0 || agent.state !== "ok"
+      ? { ...okFields, agent_last_seq: journalLast }
+      : {};
+    if (agent.state !== "ok" || cycle % this.options.statusEvery === 1) {
+      const status: AgentStatus = await api.status(agent.address);
+      Object.assign(fields, {
+        hostname: status.hostname ?? null,
+        version: status.version ?? null,
+        buffer_bytes: status.buffer?.bytes ?? 0,
+        oldest_age_s: acked >= journalLast ? 0 : status.buffer?.oldestAgeS ?? 0,
+        dropped_records: status.drops?.records ?? 0,
+        config_version: status.configVersion ?? 0,
+      });
+      agent.config_version = status.configVersion ?? 0;
     }
     const desired = await this.deps.configFor(agent.id);
-    let configVersion = status.configVersion ?? 0;
-    if (desired && desired.version !== configVersion) {
+    if (desired && desired.version !== agent.config_version) {
       await api.pushConfig(agent.address, desired.version, desired.config);
-      configVersion = desired.version;
+      fields.config_version = desired.version;
     }
     if (agent.state !== "ok") {
       this.deps.log.info("agent reachable", { agent: agent.name, address: agent.address });
     }
     this.#nextTry.delete(agent.id);
-    await db.updateTable("agent").set({
-      state: "ok",
-      failures: 0,
-      last_error: null,
-      last_ok_at: new Date(),
-      hostname: status.hostname ?? null,
-      version: status.version ?? null,
-      agent_last_seq: lastSeq,
-      buffer_bytes: status.buffer?.bytes ?? 0,
-      oldest_age_s: acked >= lastSeq ? 0 : status.buffer?.oldestAgeS ?? 0,
-      dropped_records: status.drops?.records ?? 0,
-      config_version: configVersion,
-    }).where("id", "=", agent.id).execute();
+    if (Object.keys(fields).length > 0) {
+      await db.updateTable("agent").set(fields).where("id", "=", agent.id).execute();
+    }
     metrics.set(
       "sonde_pull_lag_records",
       "Records buffered on the agent and not yet stored",
-      Math.max(0, lastSeq - acked),
+      Math.max(0, journalLast - acked),
       {
         agent: agent.name,
       },

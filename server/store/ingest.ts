@@ -65,7 +65,14 @@ export class Ingestor {
    * Stores `records` pulled after `fromSeq` and advances the agent's cursor to the last record's seq.
    * Records at or below `fromSeq` are ignored (an agent resending after a lost ack).
    */
-  async ingest(agentId: number, fromSeq: number, records: JournalRecord[]): Promise<IngestResult> {
+  async ingest(
+    agentId: number,
+    fromSeq: number,
+    records: JournalRecord[],
+    agentFields: Partial<
+      { agent_last_seq: number; state: string; failures: number; last_ok_at: Date; last_error: null }
+    > = {},
+  ): Promise<IngestResult> {
     const fresh = records.filter((r) => r.seq > fromSeq);
     const result: IngestResult = {
       records: fresh.length,
@@ -115,6 +122,7 @@ export class Ingestor {
     await this.db.transaction().execute(async (tx) => {
       const moved = await tx.updateTable("agent")
         .set({
+          ...agentFields,
           acked_seq: lastSeq,
           last_pull_at: new Date(),
           ...(dropped >= 0 ? { dropped_records: dropped } : {}),

@@ -35,7 +35,13 @@ import { encodeRequest } from "./segment_format.ts";
 import { dayOf, type RecordLocation, SegmentWriter } from "./segment_writer.ts";
 import { summarize, type Summary } from "./summarize.ts";
 import { Registrations } from "./registrations.ts";
-import { buildRows, insertRequestRows, type WrittenRequest } from "./request_rows.ts";
+import {
+  buildRows,
+  copyRequestRows,
+  insertRequestRows,
+  isUniqueViolation,
+  type WrittenRequest,
+} from "./request_rows.ts";
 
 /** Options of {@linkcode createAssembler}. */
 export interface AssemblerOptions {
@@ -84,6 +90,8 @@ export interface AssemblerStats extends OpenStats {
   recoveredSkipped: number;
   /** Pending rows still holding events of open requests. */
   pendingRows: number;
+  /** Time spent in flushes: building and writing records, and writing rows (ms, since start). */
+  flushMs: { files: number; rows: number };
   registrations: number;
 }
 
@@ -139,6 +147,7 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   let recoveredEvents = 0;
   let recoveredSkipped = 0;
   let flushing: Promise<FinishedRequest[]> | undefined;
+  const flushMs = { files: 0, rows: 0 };
 
   const add = (agentId: number, events: TelemetryEvent[], pendingId?: number, skip?: Set<string>): number => {
     registrations.see(events);
@@ -170,10 +179,18 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
       await cache.ensure(db, ts);
     }
     const rows = buildRows(written);
-    await db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += 5000) await insertRequestRows(tx, rows.slice(i, i + 5000));
-      await deletePending(tx, freed);
-    });
+    const write = (fast: boolean) =>
+      db.transaction().execute(async (tx) => {
+        if (fast) await copyRequestRows(tx, rows);
+        else for (let i = 0; i < rows.length; i += 5000) await insertRequestRows(tx, rows.slice(i, i + 5000));
+        await deletePending(tx, freed);
+      });
+    try {
+      await write(true);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      await write(false); // some request rows exist already (written before a restart): skip them
+    }
   };
 
   const writeFiles = async (due: DueRequest[]): Promise<WrittenRequest[]> => {
@@ -204,8 +221,12 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
     if (due.length === 0 && freed.length === 0) return [];
     let written: WrittenRequest[];
     try {
+      const t0 = performance.now();
       written = await writeFiles(due);
+      const t1 = performance.now();
       await writeRows(written, freed);
+      flushMs.files += t1 - t0;
+      flushMs.rows += performance.now() - t1;
     } catch (e) {
       flushErrors++;
       retry = due;
@@ -258,6 +279,7 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
       recoveredEvents,
       recoveredSkipped,
       pendingRows: refs.size,
+      flushMs: { files: Math.round(flushMs.files), rows: Math.round(flushMs.rows) },
       registrations: registrations.count(),
     }),
     async stop() {

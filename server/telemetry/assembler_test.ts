@@ -278,3 +278,25 @@ storeTest("recovery skips requests already written from a shared pending row", a
   await second.stop();
   await Deno.remove(dataDir, { recursive: true });
 });
+
+storeTest(
+  "a request whose row already exists is skipped, the rest of the batch is written",
+  async (store) => {
+    const { dataDir, assembler, advance } = await setup(store);
+    const a = rid();
+    const b = rid();
+    assembler.ingest(1, twoAgentRequest(a).web);
+    advance(5000);
+    await assembler.flush();
+    // the same request again (as after a restart that lost the in-memory state), plus a new one
+    const again = await createAssembler({ store, dataDir, graceMs: 0 });
+    again.ingest(1, [...twoAgentRequest(a).web, ...twoAgentRequest(b).web]);
+    assertEquals((await again.flush(Date.now() + 1)).length, 2);
+    assertEquals(again.stats().flushErrors, 0);
+    const rows = await store.db.selectFrom("request").select(["request_id"]).execute();
+    assertEquals(rows.map((r) => r.request_id).sort(), [a, b].sort());
+    await assembler.stop();
+    await again.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  },
+);

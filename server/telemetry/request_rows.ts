@@ -1,11 +1,12 @@
 /**
- * Bulk insert of request rows: the whole batch travels as one JSON text parameter expanded by
- * `jsonb_to_recordset`, which is fast on postgres.js and PGlite alike and keeps `ON CONFLICT DO NOTHING`
- * (the idempotence the crash-safety contract relies on).
+ * Bulk insert of request rows. The fast path is COPY (both engines); a key that already exists makes
+ * COPY fail, and the caller then repeats the batch with {@linkcode insertRequestRows}, which ships the
+ * batch as one JSON text parameter expanded by `jsonb_to_recordset` with `ON CONFLICT DO NOTHING` (the
+ * idempotence the crash-safety contract relies on).
  * @module
  */
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "@sonde/shared/db";
+import { copyRows, type Database } from "@sonde/shared/db";
 import { columnsFor, type LogPool } from "./log_pools.ts";
 import type { RecordLocation } from "./segment_writer.ts";
 import type { Summary } from "./summarize.ts";
@@ -44,6 +45,58 @@ export async function insertRequestRows(
       event_count int4, agents jsonb, applications jsonb, tiers jsonb, columns jsonb, file text,
       file_offset int8, file_length int4)
     on conflict (log_pool_id, start_ts, request_id) do nothing`.execute(db);
+}
+
+const COLUMNS = [
+  "log_pool_id",
+  "start_ts",
+  "request_id",
+  "name",
+  "duration_us",
+  "status",
+  "event_count",
+  "agents",
+  "applications",
+  "tiers",
+  "columns",
+  "file",
+  "file_offset",
+  "file_length",
+] as const;
+
+/** COPYs rows; fails (unique violation) when a key already exists. */
+export async function copyRequestRows(
+  db: Transaction<Database> | Kysely<Database>,
+  rows: RequestRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await copyRows(
+    db,
+    "request",
+    COLUMNS,
+    rows.map((r) => [
+      r.log_pool_id,
+      r.start_ts,
+      r.request_id,
+      r.name,
+      r.duration_us,
+      r.status,
+      r.event_count,
+      JSON.stringify(r.agents),
+      JSON.stringify(r.applications),
+      JSON.stringify(r.tiers),
+      JSON.stringify(r.columns),
+      r.file,
+      r.file_offset,
+      r.file_length,
+    ]),
+  );
+}
+
+/** Whether `e` is PostgreSQL's unique violation (SQLSTATE 23505). */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === "23505" || /duplicate key value/.test(e instanceof Error ? e.message : String(e));
 }
 
 /** A request written to a segment file, with the pools it goes to. */
