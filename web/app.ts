@@ -20,6 +20,7 @@ import { telemetryRoutes } from "./api/telemetry_routes.ts";
 import { configRoutes } from "./api/config_routes.ts";
 import { openApiSpec } from "./api/openapi.ts";
 import { serveClient } from "./static.ts";
+import { ensureClient } from "./build.ts";
 
 /** What the web application needs from the rest of the system. */
 export interface WebDeps {
@@ -30,8 +31,10 @@ export interface WebDeps {
   backend?: Backend;
   /** Users and sessions live here; without it every `/api/` route but openapi answers 503. */
   store?: Store;
-  /** Built client folder (default `web/client/dist`); without an `index.html` `/` explains how to build. */
+  /** Built client folder (default `web/client/dist`). */
   clientDir?: string;
+  /** Build the client (esbuild, needs --allow-run) before serving it when missing or stale (default true). */
+  buildClient?: boolean;
   /** Trusted reverse-proxy header authentication. */
   proxyAuth?: ProxyAuthOptions;
   /** Mark cookies `Secure` (set when serving HTTPS). */
@@ -124,7 +127,8 @@ export function createWebApp(deps: WebDeps): Hono {
     api.all("*", () => unavailable("the user database"));
   }
   app.route("/api", api as unknown as Hono);
-  serveClient(app, deps.clientDir ?? DEFAULT_CLIENT_DIR);
+  const dir = deps.clientDir ?? DEFAULT_CLIENT_DIR;
+  serveClient(app, dir, deps.buildClient === false ? undefined : () => ensureClient(dir));
   return app;
 }
 

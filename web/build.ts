@@ -74,9 +74,14 @@ export async function buildClient(
 
 /** Builds the client when it is missing or stale. */
 export async function ensureClient(outDir = `${clientDir}dist`): Promise<void> {
-  if (await clientStale(outDir)) {
-    await Deno.remove(`${outDir}/assets`, { recursive: true }).catch(() => {});
+  if (!(await clientStale(outDir))) return;
+  try {
     await buildClient(outDir);
+  } catch (e) {
+    throw new Error(
+      `Cannot build the web client with esbuild: ${e instanceof Error ? e.message : e} ` +
+        "(it needs --allow-run; or build once with deno run -A web/build.ts)",
+    );
   }
 }
 

@@ -10,7 +10,6 @@ import { runServices, startProcess } from "@sonde/shared/service";
 import { VERSION } from "@sonde/shared/version";
 import { createWebApp, ensureFirstAdmin } from "./app.ts";
 import { serveWeb } from "./serve.ts";
-import { ensureClient } from "./build.ts";
 import { DevBackend } from "./dev_backend.ts";
 import type { Role } from "./auth/users.ts";
 import type { Backend } from "./backend.ts";
@@ -60,7 +59,6 @@ if (Deno.args.includes("--help")) {
 const log = createLogger("web");
 const services = await startProcess("web", async (started) => {
   const config = loadConfig(schema, { args: Deno.args });
-  await ensureClient();
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.data });
   started.push({ name: "store", stop: () => store.close() });
   await ensureFirstAdmin(store, Deno.env.get("SONDE_ADMIN_PASSWORD"));

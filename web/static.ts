@@ -4,6 +4,10 @@
  * @module
  */
 import type { Hono } from "hono";
+import { errorMessage } from "@sonde/shared/errors";
+import { createLogger } from "@sonde/shared/log";
+
+const log = createLogger("web/static");
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -14,10 +18,18 @@ const TYPES: Record<string, string> = {
   ".png": "image/png",
 };
 
-/** Adds routes serving `dir` to `app` (after the API routes). */
-export function serveClient(app: Hono, dir: string): void {
+/**
+ * Adds routes serving `dir` to `app` (after the API routes). `prepare` (building the bundle when it is
+ * missing or stale) runs once, before the first file is served; a failure is logged and answered 503.
+ */
+export function serveClient(app: Hono, dir: string, prepare?: () => Promise<void>): void {
   const cache = new Map<string, Uint8Array<ArrayBuffer>>();
+  let ready: Promise<void> | undefined;
   const read = async (name: string): Promise<Uint8Array<ArrayBuffer> | undefined> => {
+    ready ??= (prepare?.() ?? Promise.resolve()).catch((e) => {
+      log.error("cannot build the web client", { error: errorMessage(e) });
+    });
+    await ready;
     if (cache.has(name)) return cache.get(name);
     try {
       const bytes = await Deno.readFile(`${dir}/${name}`);
@@ -41,7 +53,12 @@ export function serveClient(app: Hono, dir: string): void {
   app.get("*", async (c) => {
     if (c.req.path.startsWith("/api/")) return c.notFound();
     const html = await read("index.html");
-    if (!html) return c.text("The web client is not built: run deno run -A web/build.ts", 503);
+    if (!html) {
+      return c.text(
+        "The web client is not built and could not be built here (esbuild needs --allow-run): run deno run -A web/build.ts",
+        503,
+      );
+    }
     return c.body(html, 200, {
       "content-type": TYPES[".html"]!,
       "cache-control": "no-cache",
