@@ -138,10 +138,12 @@ export function createBackendRouter(impl: Partial<Backend>): Hono {
         await stream.writeSSE({ event: "ready", data: "{}" });
         while (open) {
           if (queue.length === 0) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
             await new Promise<void>((r) => {
               wake = r;
-              setTimeout(r, 15_000);
+              timer = setTimeout(r, 15_000);
             });
+            clearTimeout(timer);
             wake = undefined;
             if (queue.length === 0 && open) await stream.writeSSE({ event: "ping", data: "{}" });
           }
