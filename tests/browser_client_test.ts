@@ -42,6 +42,10 @@ Deno.test({
       await page.getByLabel("Search services").fill("");
       await tree.getByRole("link", { name: /HTTPS shop.example.com/ }).waitFor();
 
+      await page.emulateMedia({ colorScheme: "dark" });
+      await shot(page, "02_status_dark");
+      await page.emulateMedia({ colorScheme: "light" });
+
       // service detail: chart with thresholds, deep link with range
       await tree.getByRole("link", { name: /HTTPS shop.example.com/ }).click();
       await page.getByTestId("counter-chart").locator("canvas").waitFor();

@@ -33,7 +33,8 @@ import {
   type DevGroup,
   type DevService,
 } from "./dev_data.ts";
-import { validateConfigObject } from "./dev_validate.ts";
+import { deleteConfig, devAgents, devChecks, devConfig, putConfig } from "./dev_config.ts";
+import { requestStatistics, searchRequests } from "./dev_queries.ts";
 
 const KEYS: CounterKey[] = [
   { key: "cpu.busy_pct", unit: "%" },
@@ -74,100 +75,8 @@ export class DevBackend implements Backend {
     const now = Date.now() * 1000;
     const n = opts.requests ?? 1500;
     for (let i = 0; i < n; i++) this.#add(now - Math.floor(((n - i) / n) * 3_600_000_000));
-    const iso = (ago: number) => new Date(Date.now() - ago).toISOString();
-    const fp = (s: number) =>
-      Array.from(
-        { length: 32 },
-        (_, i) => ((i * 37 + s * 11) % 256).toString(16).padStart(2, "0").toUpperCase(),
-      ).join(":");
-    this.agentList = [
-      {
-        id: 1,
-        name: "web-01",
-        address: "10.0.0.11:4100",
-        state: "ok",
-        lastPullAt: iso(4000),
-        lagRecords: 12,
-        lagSeconds: 4,
-        version: "0.1.0",
-        fingerprint: fp(1),
-        configVersion: 7,
-      },
-      {
-        id: 2,
-        name: "web-02",
-        address: "10.0.0.12:4100",
-        state: "unreachable",
-        lastPullAt: iso(1_380_000),
-        lagRecords: 48_213,
-        lagSeconds: 1380,
-        version: "0.1.0",
-        fingerprint: fp(2),
-        configVersion: 6,
-      },
-      {
-        id: 3,
-        name: "db-01",
-        address: "10.0.0.21:4100",
-        state: "fingerprint_changed",
-        lastPullAt: iso(600_000),
-        lagRecords: 2_190,
-        lagSeconds: 600,
-        version: "0.1.0",
-        fingerprint: fp(3),
-        pendingFingerprint: fp(9),
-        configVersion: 7,
-      },
-      {
-        id: 4,
-        name: "app-01",
-        address: "10.0.0.31:4100",
-        state: "ok",
-        lastPullAt: iso(2000),
-        lagRecords: 0,
-        lagSeconds: 0,
-        version: "0.0.9",
-        fingerprint: fp(4),
-        configVersion: 7,
-      },
-    ];
-    this.config = {
-      agents: this.agentList.map((a) => ({ id: a.id, name: a.name, address: a.address })),
-      groups: this.groups.map((g) => ({ ...g })),
-      services: this.services.slice(0, 200).map((s) => ({
-        id: s.id,
-        name: s.name,
-        groupId: s.groupId,
-        agentId: s.agentId,
-        checks: this.#checks(s).map((c) => ({
-          id: c.id,
-          name: c.name,
-          type: c.type,
-          intervalMs: c.intervalMs,
-          timeoutMs: 10_000,
-          enabled: true,
-          params: c.params,
-        })),
-      })),
-      logPools: [{
-        id: 1,
-        name: "shop",
-        applications: ["shop"],
-        levelThreshold: 50,
-        retentionDays: 14,
-        columns: [{ name: "url", parameter: "url", type: "string" }, {
-          name: "user",
-          parameter: "user",
-          type: "string",
-        }, { name: "httpStatus", parameter: "httpStatus", type: "int32" }],
-      }],
-      settings: {
-        name: "Sonde (development)",
-        url: "http://127.0.0.1:8080",
-        timeZone: "Europe/Vienna",
-        retentionDays: { counters: 30, requests: 14, telemetry: 7 },
-      },
-    };
+    this.agentList = devAgents();
+    this.config = devConfig(this.groups, this.services, this.agentList);
   }
 
   #add(startUs: number): RequestRow {
@@ -176,52 +85,6 @@ export class DevBackend implements Backend {
     this.details.set(d.row.requestId, d);
     if (this.rows.length > 5000) this.details.delete(this.rows.shift()!.requestId);
     return d.row;
-  }
-
-  #checks(s: DevService) {
-    const at = new Date(Date.now() - 20_000).toISOString();
-    return [
-      {
-        id: s.id * 10 + 1,
-        name: "CPU busy",
-        type: "counter",
-        counterKey: "cpu.busy_pct",
-        warn: "80",
-        crit: "95",
-        state: s.state === "WARNING" ? "WARNING" as const : "OK" as const,
-        message: s.state === "WARNING" ? s.cause! : "cpu.busy_pct 41.0 %",
-        lastRunAt: at,
-        intervalMs: 30_000,
-        params: { key: "cpu.busy_pct", warn: "80", crit: "95" },
-      },
-      {
-        id: s.id * 10 + 2,
-        name: "Memory used",
-        type: "counter",
-        counterKey: "mem.used_pct",
-        warn: "85",
-        crit: "95",
-        state: "OK" as const,
-        message: "mem.used_pct 62.4 %",
-        lastRunAt: at,
-        intervalMs: 30_000,
-        params: { key: "mem.used_pct", warn: "85", crit: "95" },
-      },
-      {
-        id: s.id * 10 + 3,
-        name: "HTTP health",
-        type: "http",
-        state: s.state === "CRITICAL"
-          ? "CRITICAL" as const
-          : s.state === "UNKNOWN"
-          ? "UNKNOWN" as const
-          : "OK" as const,
-        message: s.state === "CRITICAL" ? s.cause! : s.state === "UNKNOWN" ? s.cause! : "200 OK in 84 ms",
-        lastRunAt: at,
-        intervalMs: 60_000,
-        params: { url: "https://shop.example.com/health", keyword: "ok" },
-      },
-    ];
   }
 
   statusTree(): Promise<StatusTree> {
@@ -267,7 +130,7 @@ export class DevBackend implements Backend {
       state: s.state,
       since: s.since,
       cause: s.cause,
-      checks: this.#checks(s),
+      checks: devChecks(s),
       events,
     });
   }
@@ -327,49 +190,21 @@ export class DevBackend implements Backend {
 
   putConfigObject(kind: ConfigKind, id: number | null, body: unknown): Promise<unknown> {
     try {
-      const obj = validateConfigObject(kind, body);
-      if (kind === "settings") {
-        this.config.settings = obj as unknown as ConfigDocument["settings"];
-        return Promise.resolve(obj);
-      }
-      const list = kind === "check"
-        ? this.config.services.flatMap((s) => s.checks as Record<string, unknown>[])
-        : this.config[`${kind === "logPool" ? "logPool" : kind}s` as "agents"];
-      if (id === null) {
-        const stored = { ...obj, id: 1000 + Math.floor(Math.random() * 1e6) };
-        if (kind === "check") {
-          const svc = this.config.services.find((s) => s.id === obj.serviceId);
-          if (!svc) throw new ValidationError(`serviceId: no service ${obj.serviceId}`);
-          (svc.checks as Record<string, unknown>[]).push(stored);
-        } else list.push(stored);
-        return Promise.resolve(stored);
-      }
-      const current = list.find((x) => x.id === id);
-      if (!current) throw new NotFoundError(`Cannot replace ${kind} ${id}: no such ${kind}`);
-      for (const k of Object.keys(current)) if (k !== "id") delete current[k];
-      Object.assign(current, obj, { id });
+      const stored = putConfig(this.config, kind, id, body);
       this.#tree = undefined;
-      return Promise.resolve(current);
+      return Promise.resolve(stored);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
   deleteConfigObject(kind: ConfigKind, id: number): Promise<void> {
-    if (kind === "settings") return Promise.reject(new ValidationError("kind: settings cannot be deleted"));
-    if (kind === "check") {
-      for (const s of this.config.services) {
-        s.checks = (s.checks as { id: number }[]).filter((c) => c.id !== id);
-      }
+    try {
+      deleteConfig(this.config, kind, id);
       return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const key = `${kind}s` as "agents";
-    const before = this.config[key].length;
-    this.config[key] = this.config[key].filter((x) => x.id !== id);
-    if (before === this.config[key].length) {
-      return Promise.reject(new NotFoundError(`Cannot delete ${kind} ${id}: no such ${kind}`));
-    }
-    return Promise.resolve();
   }
 
   importConfig(doc: unknown): Promise<void> {
@@ -386,29 +221,7 @@ export class DevBackend implements Backend {
   }
 
   requests(q: RequestQuery): Promise<RequestPage> {
-    const text = q.q?.toLowerCase();
-    let rows = this.rows.filter((r) =>
-      r.startTs >= q.from * 1000 && r.startTs <= q.to * 1000 && (!q.status || r.status === q.status) &&
-      (!q.minDurationUs || r.durationUs >= q.minDurationUs) && (!q.app || r.applications.some((a) =>
-        a.includes(q.app!)
-      )) &&
-      (!q.agent || r.agents.includes(q.agent)) &&
-      (!q.columns || Object.entries(q.columns).every(([k, v]) => String(r.columns[k]) === v)) &&
-      (!text || this.details.get(r.requestId)!.events.some((e) =>
-        e.text.toLowerCase().includes(text) || (e.params ?? []).some((p) =>
-          String(p.value).toLowerCase().includes(text)
-        )
-      ))
-    );
-    const sort = q.sort ?? "-start";
-    const key = sort.endsWith("duration") ? "durationUs" : "startTs";
-    rows = rows.sort((a, b) => (sort.startsWith("-") ? b[key] - a[key] : a[key] - b[key]));
-    const offset = q.cursor ? Number(q.cursor) || 0 : 0;
-    const page = rows.slice(offset, offset + q.limit);
-    return Promise.resolve({
-      rows: page,
-      nextCursor: offset + q.limit < rows.length ? String(offset + q.limit) : undefined,
-    });
+    return Promise.resolve(searchRequests(this.rows, this.details, q));
   }
 
   request(_pool: number, requestId: string): Promise<RequestDetail> {
@@ -417,44 +230,7 @@ export class DevBackend implements Backend {
   }
 
   statistics(q: StatisticsQuery): Promise<Statistics> {
-    const buckets = new Map<number, number[]>();
-    const errors = new Map<number, number>();
-    for (const r of this.rows) {
-      const ms = r.startTs / 1000;
-      if (ms < q.from || ms > q.to) continue;
-      const b = Math.floor(ms / q.bucketMs) * q.bucketMs;
-      (buckets.get(b) ?? buckets.set(b, []).get(b)!).push(r.durationUs);
-      if (r.status === "error") errors.set(b, (errors.get(b) ?? 0) + 1);
-    }
-    const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
-    const out = [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([ts, xs]) => {
-      xs.sort((a, b) => a - b);
-      return {
-        ts,
-        count: xs.length,
-        errorRate: (errors.get(ts) ?? 0) / xs.length,
-        p50Us: pct(xs, 0.5),
-        p95Us: pct(xs, 0.95),
-        p99Us: pct(xs, 0.99),
-      };
-    });
-    const inRange = this.rows.filter((r) => r.startTs / 1000 >= q.from && r.startTs / 1000 <= q.to);
-    const byUrl = new Map<string, RequestRow[]>();
-    for (const r of inRange) {
-      (byUrl.get(String(r.columns.url)) ?? byUrl.set(String(r.columns.url), []).get(String(r.columns.url))!)
-        .push(r);
-    }
-    const groups = [...byUrl.entries()].map(([key, rs]) => {
-      const ds = rs.map((r) => r.durationUs).sort((a, b) => a - b);
-      return {
-        key,
-        count: rs.length,
-        errorRate: rs.filter((r) => r.status === "error").length / rs.length,
-        p95Us: pct(ds, 0.95),
-      };
-    }).sort((a, b) => b.count - a.count);
-    const topSlow = [...inRange].sort((a, b) => b.durationUs - a.durationUs).slice(0, 10);
-    return Promise.resolve({ buckets: out, topSlow, groups });
+    return Promise.resolve(requestStatistics(this.rows, q));
   }
 
   live(_pool: number | null, onRequest: (row: RequestRow) => void): () => void {

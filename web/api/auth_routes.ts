@@ -25,6 +25,7 @@ function credentials(body: unknown): { name: string; password: string } {
 /** Routes under `/api` for signing in and out. */
 export function authRoutes(ctx: ApiContext): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
+  let lastSweep = 0;
   app.get("/session", (c) => c.json({ user: c.get("user") ?? null }));
 
   app.post("/login", async (c) => {
@@ -50,6 +51,11 @@ export function authRoutes(ctx: ApiContext): Hono<WebEnv> {
       throw new SondeError("bad_credentials", "Cannot sign in: wrong user name or password", { status: 401 });
     }
     ctx.loginLimiter.reset(`user:${name}`);
+    if (Date.now() - lastSweep > 3_600_000) {
+      lastSweep = Date.now();
+      const swept = await ctx.sessions.sweep();
+      if (swept) log.info("expired sessions deleted", { count: swept });
+    }
     const token = await ctx.sessions.create(user.id, ip);
     setCookie(c, SESSION_COOKIE, token, {
       path: "/",

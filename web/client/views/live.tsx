@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { Empty, PageHeader, useApi } from "../components/ui.tsx";
-import { type RequestRow, RequestTable } from "./pools.tsx";
+import { type RequestRow, RequestTable } from "../components/request_table.tsx";
 
 const KEEP = 200;
 

@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { Async, dateTime, durUs, Empty, PageHeader, useApi } from "../components/ui.tsx";
-import type { RequestRow } from "./pools.tsx";
+import type { RequestRow } from "../components/request_table.tsx";
 
 interface Param {
   name: string;
