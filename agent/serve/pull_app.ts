@@ -5,6 +5,7 @@
  *   one record), as `application/octet-stream`; headers `x-sonde-last-seq` (last seq in the body, or
  *   SEQ when empty), `x-sonde-first-seq` (first retained seq: a gap means records were dropped) and
  *   `x-sonde-records`, `x-sonde-journal-last-seq` (newest seq in the journal).
+ *   With `ack=1` the request also acknowledges everything up to SEQ.
  * - `POST /v1/ack` `{"seq":N}` → frees what is acknowledged.
  * - `PUT /v1/config` `{"version":N,"config":{...}}` → validated, persisted, applied when newer.
  * - `GET /v1/config`, `GET /v1/status`.
@@ -66,6 +67,8 @@ export function createPullApp(deps: PullDeps): Hono {
   app.get("/v1/records", (c) => {
     const after = intParam(c.req.query("after"), "after", 0, Number.MAX_SAFE_INTEGER, 0);
     const maxBytes = intParam(c.req.query("maxBytes"), "maxBytes", 1, MAX_PAGE_BYTES, DEFAULT_PAGE_BYTES);
+    // `ack=1`: the caller has stored everything up to `after` (saves a request per page)
+    if (c.req.query("ack") === "1" && after > 0) journal.ack(Math.min(after, journal.lastSeq));
     const batch = journal.read(after, maxBytes);
     return c.body(batch.bytes as Uint8Array<ArrayBuffer>, 200, {
       "content-type": "application/octet-stream",

@@ -55,10 +55,14 @@ export class AgentApi {
     return JSON.parse(new TextDecoder().decode(r.body)) as AgentStatus;
   }
 
+  /** Reads the records after `after`, acknowledging everything up to `after` (stored already). */
   async records(address: string, after: number, maxBytes: number): Promise<RecordPage> {
-    const r = await this.client.request(`${origin(address)}/v1/records?after=${after}&maxBytes=${maxBytes}`, {
-      timeoutMs: this.timeoutMs,
-    });
+    const r = await this.client.request(
+      `${origin(address)}/v1/records?after=${after}&maxBytes=${maxBytes}&ack=1`,
+      {
+        timeoutMs: this.timeoutMs,
+      },
+    );
     failIfNot2xx(address, "pull", r.status, r.body);
     let records: JournalRecord[];
     try {

@@ -212,9 +212,10 @@ export class PullScheduler {
       if (stored.rejected > 0) {
         metrics.inc("sonde_records_rejected_total", "Records that could not be decoded", stored.rejected);
       }
-      await api.ack(agent.address, acked);
       if (acked >= journalLast) break;
     }
+    // every page request acknowledges what was stored before it (`ack=1`), so the last page of this
+    // cycle is acknowledged by the first request of the next one: one request per agent per cycle
     const cycle = (this.#cycles.get(agent.id) ?? 0) + 1;
     this.#cycles.set(agent.id, cycle);
     const fields: Record<string, unknown> = records === 0 || agent.state !== "ok"

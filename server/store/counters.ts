@@ -165,20 +165,13 @@ export class CounterWriter {
       "ts_ms",
       "vals",
     ], rows);
-    await upsertRollups(tx, "counter_rollup_1m", agentId, minutes);
-    await upsertRollups(tx, "counter_rollup_1h", agentId, hours);
+    await upsertRollups(tx, agentId, minutes, hours);
     return { samples, fresh };
   }
 }
 
-async function upsertRollups(
-  tx: Kysely<Database>,
-  table: string,
-  agentId: number,
-  rows: Rollup[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`insert into ${sql.id(table)} as t (agent_id, counter_id, bucket, n, sum, min, max, last, last_ts)
+function rollupInsert(table: string, agentId: number, rows: Rollup[]) {
+  return sql`insert into ${sql.id(table)} as t (agent_id, counter_id, bucket, n, sum, min, max, last, last_ts)
     select ${agentId}, c, to_timestamp(b / 1000.0), n, s, mi, ma, l, to_timestamp(lt / 1000.0)
     from unnest(${rows.map((r) => r.counterId)}::int4[], ${rows.map((r) => r.bucket)}::int8[],
       ${rows.map((r) => r.n)}::int4[], ${rows.map((r) => r.sum)}::float8[], ${
@@ -194,5 +187,18 @@ async function upsertRollups(
       min = least(t.min, excluded.min),
       max = greatest(t.max, excluded.max),
       last = case when excluded.last_ts >= t.last_ts then excluded.last else t.last end,
-      last_ts = greatest(t.last_ts, excluded.last_ts)`.execute(tx);
+      last_ts = greatest(t.last_ts, excluded.last_ts)`;
+}
+
+/** Upserts both rollup levels in one statement (two data-modifying CTEs): one round trip. */
+async function upsertRollups(
+  tx: Kysely<Database>,
+  agentId: number,
+  minutes: Rollup[],
+  hours: Rollup[],
+): Promise<void> {
+  if (minutes.length === 0) return;
+  await sql`with m as (${rollupInsert("counter_rollup_1m", agentId, minutes)} returning 1),
+    h as (${rollupInsert("counter_rollup_1h", agentId, hours)} returning 1)
+    select (select count(*) from m) + (select count(*) from h) as n`.execute(tx);
 }

@@ -120,26 +120,25 @@ export class Ingestor {
     let freshIds = new Map<string, number>();
     let staged: unknown;
     await this.db.transaction().execute(async (tx) => {
-      const moved = await tx.updateTable("agent")
-        .set({
-          ...agentFields,
-          acked_seq: lastSeq,
-          last_pull_at: new Date(),
-          ...(dropped >= 0 ? { dropped_records: dropped } : {}),
-        })
-        .where("id", "=", agentId).where("acked_seq", "=", fromSeq)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw new CursorMovedError(agentId, fromSeq);
+      // cursor, agent fields and the audit row in one statement; nothing is written when the cursor moved
       const now = Date.now();
       await this.#batchParts.ensure<Database>(tx, [now]);
-      await tx.insertInto("ingest_batch").values({
-        agent_id: agentId,
-        first_seq: fresh[0]!.seq,
-        last_seq: lastSeq,
-        records: fresh.length,
-        stored_at: new Date(now),
-        holder: this.holder,
-      }).execute();
+      const f = agentFields;
+      const moved = await sql<{ n: number }>`
+        with u as (
+          update agent set acked_seq = ${lastSeq}, last_pull_at = ${new Date(now)},
+            dropped_records = coalesce(${dropped >= 0 ? dropped : null}::int8, dropped_records),
+            agent_last_seq = coalesce(${f.agent_last_seq ?? null}::int8, agent_last_seq),
+            state = coalesce(${f.state ?? null}::text, state),
+            failures = coalesce(${f.failures ?? null}::int4, failures),
+            last_ok_at = coalesce(${f.last_ok_at ?? null}::timestamptz, last_ok_at),
+            last_error = case when ${f.state === "ok"} then null else last_error end
+          where id = ${agentId} and acked_seq = ${fromSeq}
+          returning id)
+        insert into ingest_batch (agent_id, first_seq, last_seq, records, stored_at, holder)
+        select id, ${fresh[0]!.seq}, ${lastSeq}, ${fresh.length}, ${new Date(now)}, ${this.holder} from u
+        returning 1 as n`.execute(tx);
+      if (moved.rows.length !== 1) throw new CursorMovedError(agentId, fromSeq);
       const written = await this.counters.write(tx, agentId, series);
       result.samples = written.samples;
       freshIds = written.fresh;
