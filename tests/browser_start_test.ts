@@ -1,7 +1,8 @@
 /**
  * End to end in Chromium against `deno task start` (main.ts, a temporary data folder, the local agent):
  * log in; create a service on the local agent with a TCP check in the editor and see the agent run it;
- * see it in the status tree; open its chart of a real counter; open a request and its waterfall when a log pool has one; use the live view; log out.
+ * see it in the status tree; open its chart of a real counter; run the SDK demo and open one of its
+ * requests and the waterfall; use the live view; log out.
  * Screenshots go to tests/artifacts/start_*.png.
  *
  * Skips (with a message, and passes) while `deno task start` does not give the Webservice its store
@@ -11,6 +12,7 @@ import type { Page } from "playwright-core";
 import { assert, assertEquals } from "./helpers/assert.ts";
 import { freePort } from "./helpers/postgres.ts";
 import { launchChromium, shot } from "./browser_harness.ts";
+import { startDemo } from "../sdk/demo/tiers.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const PASSWORD = "start-e2e-password";
@@ -43,8 +45,10 @@ Deno.test({
     const data = await Deno.makeTempDir({ prefix: "sonde-e2e-" });
     const port = freePort();
     const url = `http://127.0.0.1:${port}`;
-    const ports = ["--agent-listen", "--agent-status-listen", "--intake-listen"]
+    const intake = `127.0.0.1:${freePort()}`;
+    const ports = ["--agent-listen", "--agent-status-listen"]
       .flatMap((f) => [f, `127.0.0.1:${freePort()}`])
+      .concat(["--intake-listen", intake])
       .concat(["--pull-interval", "2s", "--counter-interval", "2s"]);
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, "--data", data, "--listen", `127.0.0.1:${port}`, ...ports],
@@ -121,27 +125,49 @@ Deno.test({
       await page.getByTestId("counter-chart").locator("canvas").waitFor({ timeout: 30_000 });
       await shot(page, "start_02_service");
 
-      // a request and its waterfall, when a log pool has one
-      const pools = ((await apiJson(page, `${url}/api/pools`)) ?? []) as { id: number }[];
-      let opened = false;
-      for (const p of pools) {
-        const list = (await apiJson(page, `${url}/api/pools/${p.id}/requests?limit=1`)) as
-          | { rows: { requestId: string }[] }
-          | undefined;
-        const rid = list?.rows[0]?.requestId;
-        if (!rid) continue;
-        await page.goto(`${url}/#/pools/${p.id}/r/${rid}`);
-        await page.getByTestId("waterfall").locator(".wf-bar").first().waitFor();
-        await shot(page, "start_04_waterfall");
-        opened = true;
-        break;
+      // the SDK demo sends requests through the local agent's intake; open one and its waterfall
+      const events = `http://${intake}/sonde/v1/events`;
+      const demo = startDemo({ agents: { web: events, api: events, db: events } });
+      try {
+        for (let i = 0; i < 3; i++) await (await fetch(`${demo.url}/checkout?user=e2e${i}`)).body?.cancel();
+        await Promise.all([demo.tiers.web.flush(), demo.tiers.api.flush(), demo.tiers.db.flush()]);
+      } finally {
+        await demo.stop();
       }
-      if (!opened) console.log("NOTE browser_start_test: no request in any log pool; waterfall step not run");
+      const found = await waitFor("a request of the SDK demo in a log pool", async () => {
+        const pools = ((await apiJson(page, `${url}/api/pools`)) ?? []) as { id: number }[];
+        for (const p of pools) {
+          const list = (await apiJson(page, `${url}/api/pools/${p.id}/requests?limit=1`)) as
+            | { rows: { requestId: string }[] }
+            | undefined;
+          if (list?.rows[0]) return { pool: p.id, rid: list.rows[0].requestId };
+        }
+        return undefined;
+      }, 90_000);
+      await page.goto(`${url}/#/pools/${found.pool}`);
+      await page.getByTestId("requests").locator("tbody tr").first().waitFor();
+      await shot(page, "start_04_pool");
+      await page.goto(`${url}/#/pools/${found.pool}/r/${found.rid}`);
+      await page.getByTestId("waterfall").locator(".wf-bar").nth(2).waitFor({ timeout: 30_000 });
+      await shot(page, "start_05_waterfall");
 
-      // live view connects
+      // the live view shows new requests as they finish
       await page.goto(`${url}/#/live`);
-      await page.getByTestId("live-state").getByText(/Receiving|Paused/).waitFor();
-      await shot(page, "start_05_live");
+      await page.getByTestId("live-state").getByText("Receiving").waitFor();
+      const live = startDemo({ agents: { web: events, api: events, db: events } });
+      const timer = setInterval(() => {
+        fetch(`${live.url}/checkout?user=live`).then((r) => r.body?.cancel()).catch(() => {});
+        live.tiers.web.flush().catch(() => {});
+        live.tiers.api.flush().catch(() => {});
+        live.tiers.db.flush().catch(() => {});
+      }, 500);
+      try {
+        await page.getByTestId("requests").locator("tbody tr").first().waitFor({ timeout: 60_000 });
+      } finally {
+        clearInterval(timer);
+        await live.stop();
+      }
+      await shot(page, "start_06_live");
 
       await page.getByTestId("logout").click();
       await page.getByLabel("User name").waitFor();
