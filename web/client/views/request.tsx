@@ -134,7 +134,7 @@ function Waterfall({ detail }: { detail: Detail }) {
               />
               <span
                 class="wf-dur mono small"
-                style={{ left: `min(calc(${left + width}% + 6px), calc(100% - 70px))` }}
+                style={{ left: `calc(${Math.min(100, left + width)}% + 6px)` }}
               >
                 {durUs(span.durationUs)}
               </span>
@@ -169,7 +169,7 @@ export function RequestView({ pool, requestId }: { pool: number; requestId: stri
                 title={
                   <span class="title-state">
                     <span class={`badge rs-${d.row.status}`}>{d.row.status}</span>{" "}
-                    {String(d.row.columns.url ?? "Request")}
+                    {String(d.row.columns.url ?? d.events[0]?.text ?? "Request")}
                   </span>
                 }
                 sub={`${dateTime(d.row.startTs / 1000)} · ${durUs(d.row.durationUs)} · ${
