@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import type { Service } from "@sonde/shared/service";
 import type { HostPort } from "@sonde/shared/config";
 import { ConfigError } from "@sonde/shared/errors";
+import { closeLiveStreams } from "./api/telemetry_routes.ts";
 
 /** HTTPS material: one PEM with key and certificate. */
 export interface WebTls {
@@ -39,7 +40,15 @@ export async function serveWeb(
         hostname: listen.hostname,
         port: listen.port,
         ...material,
-        onListen: (addr) => resolve({ name: "web", port: addr.port, stop: () => server.shutdown() }),
+        onListen: (addr) =>
+          resolve({
+            name: "web",
+            port: addr.port,
+            stop: () => {
+              closeLiveStreams();
+              return server.shutdown();
+            },
+          }),
       }, app.fetch);
     } catch (e) {
       reject(e);

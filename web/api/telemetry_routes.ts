@@ -18,6 +18,13 @@ export const LIVE_QUEUE = 500;
 /** Counters of the live view. */
 export const liveStats = { connections: 0, dropped: 0 };
 
+const openStreams = new Set<() => void>();
+
+/** Ends every open live-view stream, so a graceful HTTP shutdown does not wait for them. */
+export function closeLiveStreams(): void {
+  for (const close of openStreams) close();
+}
+
 /** Routes under `/api` for log pools, requests, statistics, live view and browser telemetry. */
 export function telemetryRoutes(ctx: ApiContext): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -88,18 +95,22 @@ export function telemetryRoutes(ctx: ApiContext): Hono<WebEnv> {
       });
       liveStats.connections++;
       let open = true;
-      stream.onAbort(() => {
+      const close = () => {
         open = false;
         wake?.();
-      });
+      };
+      stream.onAbort(close);
+      openStreams.add(close);
       try {
         await stream.writeSSE({ event: "hello", data: JSON.stringify({ pool }) });
         while (open) {
           if (queue.length === 0) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
             await new Promise<void>((r) => {
               wake = r;
-              setTimeout(r, 15_000);
+              timer = setTimeout(r, 15_000);
             });
+            clearTimeout(timer);
             wake = undefined;
             if (queue.length === 0 && open) await stream.writeSSE({ event: "ping", data: "{}" });
             continue;
@@ -110,6 +121,7 @@ export function telemetryRoutes(ctx: ApiContext): Hono<WebEnv> {
       } finally {
         unsubscribe();
         liveStats.connections--;
+        openStreams.delete(close);
       }
     });
   });
