@@ -61,8 +61,14 @@ try {
     const server = await startServer({ store, identity, pull: { concurrency: 128 }, manualPull: true });
     await registerAgents(store, server.config, sim.agents);
     const times: number[] = [];
+    const cpuMs = () => {
+      const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1]!.split(" ");
+      return (Number(f[11]) + Number(f[12])) * 10;
+    };
     for (let i = 0; i < 4; i++) {
+      const c0 = cpuMs();
       const r = await server.scheduler.runCycle();
+      console.error(`  server CPU ${((cpuMs() - c0) / 1000).toFixed(2)} s`);
       if (r.failed > 0) console.error(`cycle ${i}: ${r.failed} of ${r.agents} agents failed`);
       if (i > 0) times.push(r.ms / 1000);
       console.error(`cycle ${i}: ${r.agents} agents, ${r.records} records, ${(r.ms / 1000).toFixed(2)} s`);
