@@ -60,9 +60,29 @@ async function claim(db: Kysely<Database>, o: DeliveryOptions, now: Date): Promi
     .returning(["id", "channel_id", "payload", "attempts"]).execute();
 }
 
-async function attempt(db: Kysely<Database>, row: Claimed, signal: AbortSignal): Promise<void> {
-  const ch = await db.selectFrom("notification_channel").select(["name", "type", "settings", "enabled"])
-    .where("id", "=", row.channel_id).executeTakeFirst();
+interface ChannelRow {
+  name: string;
+  type: string;
+  settings: unknown;
+  enabled: boolean;
+}
+
+/** The channels of the claimed rows, read once per tick. */
+async function loadChannels(db: Kysely<Database>, rows: Claimed[]): Promise<Map<number, ChannelRow>> {
+  const ids = [...new Set(rows.map((r) => r.channel_id))];
+  if (ids.length === 0) return new Map();
+  const found = await db.selectFrom("notification_channel").select([
+    "id",
+    "name",
+    "type",
+    "settings",
+    "enabled",
+  ])
+    .where("id", "in", ids).execute();
+  return new Map(found.map((c) => [c.id, c]));
+}
+
+async function attempt(ch: ChannelRow | undefined, row: Claimed, signal: AbortSignal): Promise<void> {
   if (!ch) throw new PermanentFailure(`channel ${row.channel_id} no longer exists`);
   if (!ch.enabled) throw new PermanentFailure(`channel "${ch.name}" is disabled`);
   const channel = CHANNELS.get(ch.type);
@@ -89,13 +109,14 @@ export async function deliverDue(
   signal: AbortSignal,
 ): Promise<number> {
   const rows = await claim(db, o, new Date());
+  const channels = await loadChannels(db, rows);
   let next = 0;
   const work = async () => {
     while (next < rows.length && !signal.aborted) {
       const row = rows[next++]!;
       const attempts = row.attempts + 1;
       try {
-        await attempt(db, row, signal);
+        await attempt(channels.get(row.channel_id), row, signal);
         await db.updateTable("notification_outbox")
           .set({ state: "sent", attempts, sent_at: new Date(), last_error: null }).where("id", "=", row.id)
           .execute();

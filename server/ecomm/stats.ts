@@ -52,6 +52,10 @@ export class EcommStats {
   count(name: keyof EcommCounts, n = 1): void {
     this.c[name] += n;
   }
+  /** Adds every counter of `other` (counts of a committed transaction). */
+  add(other: EcommStats): void {
+    for (const [k, v] of Object.entries(other.c) as [keyof EcommCounts, number][]) this.c[k] += v;
+  }
   /** A copy of every counter. */
   snapshot(): EcommCounts {
     return { ...this.c };
