@@ -110,6 +110,33 @@ export async function requestConditions(
   return conds;
 }
 
+/** Matches a search may collect through the full-text index before it pages in time order instead. */
+export const RARE_MATCHES = 2000;
+
+/**
+ * A search whose words are rare is answered from the full-text index (bitmap scans only), sorting the
+ * few matches; the planner cannot tell rare words from frequent ones and would otherwise walk the
+ * time index through most of the range. Returns `undefined` when there are more than
+ * {@linkcode RARE_MATCHES} matches: then walking the time index finds a page quickly.
+ */
+async function rareMatches(
+  db: Kysely<Database>,
+  where: RawBuilder<unknown>,
+  order: RawBuilder<unknown>,
+  limit: number,
+): Promise<DbRequestRow[] | undefined> {
+  return await db.transaction().execute(async (tx) => {
+    await sql`set local enable_seqscan = off`.execute(tx);
+    await sql`set local enable_indexscan = off`.execute(tx);
+    const r = await sql<DbRequestRow & { total: number | string }>`
+      with m as materialized (select ${ROW_COLUMNS}, start_ts from request
+        where ${where} limit ${RARE_MATCHES + 1})
+      select *, (select count(*) from m) as total from m
+      order by ${order} limit ${limit}`.execute(tx);
+    return r.rows.length > 0 && Number(r.rows[0]!.total) > RARE_MATCHES ? undefined : r.rows;
+  });
+}
+
 /** One page of requests matching `raw`. */
 export async function listRequests(
   db: Kysely<Database>,
@@ -136,10 +163,15 @@ export async function listRequests(
   const order = byDuration
     ? sql`duration_us ${dir}, start_ts ${dir}, request_id ${dir}`
     : sql`start_ts ${dir}, request_id ${dir}`;
-  const result = await sql<DbRequestRow>`select ${ROW_COLUMNS} from request
-    where ${sql.join(conds, sql` and `)} order by ${order} limit ${q.limit + 1}`.execute(db);
-  const more = result.rows.length > q.limit;
-  const rows = await toRequestRows(result.rows.slice(0, q.limit), agents);
+  const where = sql.join(conds, sql` and `);
+  const found =
+    (q.q !== undefined && searchQuery(q.q) !== undefined
+      ? await rareMatches(db, where, order, q.limit + 1)
+      : undefined) ??
+      (await sql<DbRequestRow>`select ${ROW_COLUMNS} from request
+      where ${where} order by ${order} limit ${q.limit + 1}`.execute(db)).rows;
+  const more = found.length > q.limit;
+  const rows = await toRequestRows(found.slice(0, q.limit), agents);
   const page: RequestPage = { rows };
   if (more) {
     const last = rows[rows.length - 1];

@@ -1,13 +1,15 @@
 /**
  * Request statistics of a log pool: per time bucket the count, error rate and duration percentiles
- * (`percentile_cont`), the slowest requests, and the same figures grouped by application, agent,
- * status or a column. Three queries over the pool's day partitions.
+ * (`percentile_cont` up to {@linkcode EXACT_MAX_ROWS} rows, else from duration histograms within 1 %),
+ * the slowest requests, and the same figures grouped by application, agent, status or a column. Three
+ * queries over the pool's day partitions, run in parallel.
  * @module
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "@sonde/shared/db";
 import type { Statistics, StatisticsQuery } from "@sonde/shared/api";
 import { type AgentNames, type DbRequestRow, ROW_COLUMNS, toRequestRows } from "./request_row.ts";
+import { BIN_SQL, DurationHistogram } from "./duration_histogram.ts";
 import { check, checkInt, checkRange, checkString, checkTime, objectOf } from "./validate.ts";
 
 /** Most buckets one answer holds. */
@@ -51,16 +53,24 @@ function groupKey(groupBy: string): { from: RawBuilder<unknown>; key: RawBuilder
   }
 }
 
-interface BucketRow {
-  b: number | string;
-  n: number | string;
-  errors: number | string;
-  p: number[] | string;
-}
+/** Ranges with more rows than this get percentiles from duration histograms (within 1 %). */
+export const EXACT_MAX_ROWS = 100_000;
+
+type Num = number | string;
+type Bucket = Statistics["buckets"][number];
+type Group = Statistics["groups"][number];
 
 function percentiles(p: number[] | string): number[] {
   if (Array.isArray(p)) return p.map(Number);
   return p.replace(/[{}]/g, "").split(",").map(Number);
+}
+
+/** Runs `fn` on its own connection with more sort memory (PostgreSQL; PGlite runs it as is). */
+function withSortMemory<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await sql`set local work_mem = '64MB'`.execute(tx);
+    return await fn(tx);
+  });
 }
 
 /** Statistics of `raw.pool` over `[from, to)`. */
@@ -73,44 +83,117 @@ export async function statistics(
   const where = sql`log_pool_id = ${q.pool} and start_ts >= ${new Date(q.from)} and start_ts < ${new Date(
     q.to,
   )}`;
-  const bucketExpr = sql`floor((extract(epoch from start_ts) * 1000 - ${q.from}) / ${q.bucketMs})::int8`;
-  const pct = sql`percentile_cont(array[0.5, 0.95, 0.99]) within group (order by duration_us)`;
+  const bucket = sql`floor((extract(epoch from start_ts) * 1000 - ${q.from}) / ${q.bucketMs})::int8`;
+  const probe = await sql<{ n: Num }>`select count(*) as n from
+    (select 1 from request where ${where} limit ${EXACT_MAX_ROWS + 1}) s`.execute(db);
+  const exact = Number(probe.rows[0]?.n ?? 0) <= EXACT_MAX_ROWS;
+  const g = q.groupBy === undefined ? undefined : groupKey(q.groupBy);
   const [buckets, slow, groups] = await Promise.all([
-    sql<
-      BucketRow
-    >`select ${bucketExpr} as b, count(*) as n, count(*) filter (where status = 'error') as errors,
-      ${pct} as p from request where ${where} group by 1 order by 1`.execute(db),
+    withSortMemory(db, (tx) => exact ? exactBuckets(tx, where, bucket) : histogramBuckets(tx, where, bucket)),
     sql<DbRequestRow>`select ${ROW_COLUMNS} from request where ${where}
       order by duration_us desc, start_ts desc, request_id desc limit ${TOP_SLOW}`.execute(db),
-    q.groupBy === undefined ? undefined : (() => {
-      const g = groupKey(q.groupBy!);
-      return sql<{ k: string; n: number | string; errors: number | string; p95: number | string }>`
-        select ${g.key} as k, count(*) as n, count(*) filter (where status = 'error') as errors,
-        percentile_cont(0.95) within group (order by duration_us) as p95
-        from request ${g.from} where ${where} group by 1 order by 2 desc, 1 limit ${MAX_GROUPS}`.execute(db);
-    })(),
+    g && withSortMemory(db, (tx) => exact ? exactGroups(tx, where, g) : histogramGroups(tx, where, g)),
   ]);
-  let agentNames = new Map<number, string>();
-  if (q.groupBy === "agent" && groups) agentNames = await agents.names(groups.rows.map((r) => Number(r.k)));
+  let names = new Map<number, string>();
+  if (q.groupBy === "agent" && groups) names = await agents.names(groups.map((r) => Number(r.key)));
   return {
-    buckets: buckets.rows.map((r) => {
-      const n = Number(r.n);
-      const [p50, p95, p99] = percentiles(r.p);
-      return {
-        ts: q.from + Number(r.b) * q.bucketMs,
-        count: n,
-        errorRate: n === 0 ? 0 : Number(r.errors) / n,
-        p50Us: p50 ?? 0,
-        p95Us: p95 ?? 0,
-        p99Us: p99 ?? 0,
-      };
-    }),
+    buckets: buckets.map((b) => ({ ...b, ts: q.from + b.ts * q.bucketMs })),
     topSlow: await toRequestRows(slow.rows, agents),
-    groups: (groups?.rows ?? []).map((r) => ({
-      key: q.groupBy === "agent" ? agentNames.get(Number(r.k)) ?? r.k : r.k,
-      count: Number(r.n),
-      errorRate: Number(r.n) === 0 ? 0 : Number(r.errors) / Number(r.n),
-      p95Us: Number(r.p95),
-    })),
+    groups: (groups ?? []).map((r) =>
+      q.groupBy === "agent" ? { ...r, key: names.get(Number(r.key)) ?? r.key } : r
+    ),
   };
+}
+
+type Frag = RawBuilder<unknown>;
+
+async function exactBuckets(db: Kysely<Database>, where: Frag, bucket: Frag): Promise<Bucket[]> {
+  const r = await sql<
+    { b: Num; n: Num; errors: Num; p: number[] | string }
+  >`select ${bucket} as b, count(*) as n,
+    count(*) filter (where status = 'error') as errors,
+    percentile_cont(array[0.5, 0.95, 0.99]) within group (order by duration_us) as p
+    from request where ${where} group by 1 order by 1`.execute(db);
+  return r.rows.map((row) => {
+    const n = Number(row.n);
+    const [p50, p95, p99] = percentiles(row.p);
+    return {
+      ts: Number(row.b),
+      count: n,
+      errorRate: n === 0 ? 0 : Number(row.errors) / n,
+      p50Us: p50!,
+      p95Us: p95!,
+      p99Us: p99!,
+    };
+  });
+}
+
+async function histogramBuckets(db: Kysely<Database>, where: Frag, bucket: Frag): Promise<Bucket[]> {
+  const r = await sql<{ b: Num; h: Num; n: Num; errors: Num }>`select ${bucket} as b, ${BIN_SQL} as h,
+    count(*) as n, count(*) filter (where status = 'error') as errors
+    from request where ${where} group by 1, 2`.execute(db);
+  const by = new Map<number, { hist: DurationHistogram; errors: number }>();
+  for (const row of r.rows) {
+    const b = Number(row.b);
+    let e = by.get(b);
+    if (!e) by.set(b, e = { hist: new DurationHistogram(), errors: 0 });
+    e.hist.add(Number(row.h), Number(row.n));
+    e.errors += Number(row.errors);
+  }
+  return [...by.entries()].sort((x, y) => x[0] - y[0]).map(([b, { hist, errors }]) => ({
+    ts: b,
+    count: hist.total,
+    errorRate: hist.total === 0 ? 0 : errors / hist.total,
+    p50Us: hist.percentile(0.5),
+    p95Us: hist.percentile(0.95),
+    p99Us: hist.percentile(0.99),
+  }));
+}
+
+async function exactGroups(
+  db: Kysely<Database>,
+  where: Frag,
+  g: ReturnType<typeof groupKey>,
+): Promise<Group[]> {
+  const r = await sql<{ k: string; n: Num; errors: Num; p95: Num }>`
+    select ${g.key} as k, count(*) as n, count(*) filter (where status = 'error') as errors,
+    percentile_cont(0.95) within group (order by duration_us) as p95
+    from request ${g.from} where ${where} group by 1 order by 2 desc, 1 limit ${MAX_GROUPS}`.execute(db);
+  return r.rows.map((row) => ({
+    key: row.k,
+    count: Number(row.n),
+    errorRate: Number(row.n) === 0 ? 0 : Number(row.errors) / Number(row.n),
+    p95Us: Number(row.p95),
+  }));
+}
+
+async function histogramGroups(
+  db: Kysely<Database>,
+  where: Frag,
+  g: ReturnType<typeof groupKey>,
+): Promise<Group[]> {
+  const r = await sql<{ k: string; h: Num; n: Num; total: Num; errors: Num }>`
+    with c as (select ${g.key} as k, ${BIN_SQL} as h, count(*) as n,
+        count(*) filter (where status = 'error') as e from request ${g.from} where ${where} group by 1, 2),
+      t as (select k, sum(n) as total, sum(e) as errors from c group by k order by 2 desc, 1 limit ${MAX_GROUPS})
+    select c.k, c.h, c.n, t.total, t.errors from c join t on t.k = c.k`.execute(db);
+  const by = new Map<string, { hist: DurationHistogram; total: number; errors: number }>();
+  for (const row of r.rows) {
+    let e = by.get(row.k);
+    if (!e) {
+      by.set(
+        row.k,
+        e = { hist: new DurationHistogram(), total: Number(row.total), errors: Number(row.errors) },
+      );
+    }
+    e.hist.add(Number(row.h), Number(row.n));
+  }
+  return [...by.entries()]
+    .sort((x, y) => y[1].total - x[1].total || (x[0] < y[0] ? -1 : 1))
+    .map(([key, e]) => ({
+      key,
+      count: e.total,
+      errorRate: e.total === 0 ? 0 : e.errors / e.total,
+      p95Us: e.hist.percentile(0.95),
+    }));
 }
