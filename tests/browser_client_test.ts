@@ -88,19 +88,33 @@ Deno.test({
       );
       await shot(page, "08_live");
 
+      // recordings: start one for a user, stop it, open its requests and one request
+      await page.getByRole("link", { name: "Recordings" }).click();
+      const start = page.getByRole("form", { name: "Start a recording" });
+      await start.locator("#f-description").fill("ticket 4711: slow checkout");
+      await start.getByRole("button", { name: "Start recording" }).click();
+      await page.getByTestId("recordings").getByText("running").waitFor();
+      await page.waitForTimeout(800); // a few live requests arrive meanwhile
+      await page.getByTestId("recordings").getByRole("button", { name: "Stop" }).click();
+      await page.getByTestId("recordings").getByText("stopped").waitFor();
+      await shot(page, "09_recordings");
+      await page.getByTestId("recordings").getByRole("link", { name: /ticket 4711/ }).click();
+      await page.getByTestId("requests").locator("tbody tr a").first().click();
+      await page.getByTestId("waterfall").locator(".wf-bar").first().waitFor();
+
       // configuration: a bad URL is reported next to the field
       await page.goto(`${web.url}/#/config/services?edit=2&check=23`);
       const url = page.locator("#f-params-url");
       await url.fill("ftp://nope");
       await page.getByRole("button", { name: "Save" }).last().click();
       await page.locator("#f-params-url-err").getByText("must be an http(s) URL").waitFor();
-      await shot(page, "09_config_validation");
+      await shot(page, "10_config_validation");
       await url.fill("https://shop.example.com/healthz");
       await page.getByRole("button", { name: "Save" }).last().click();
       await page.getByText("Saved", { exact: true }).waitFor();
       await page.goto(`${web.url}/#/config/settings`);
       await page.getByLabel("Time zone").waitFor();
-      await shot(page, "10_settings");
+      await shot(page, "11_settings");
 
       // phone-sized screen
       await page.setViewportSize({ width: 390, height: 844 });
@@ -111,7 +125,7 @@ Deno.test({
         await page.evaluate(() => document.documentElement.scrollWidth <= 392),
         "no horizontal scrolling on a phone",
       );
-      await shot(page, "11_status_phone");
+      await shot(page, "12_status_phone");
       await page.getByRole("button", { name: "Menu" }).click();
       await page.getByTestId("logout").click();
       await page.getByLabel("User name").waitFor();

@@ -214,3 +214,35 @@ for (const engine of ["postgres", "pglite"] as const) {
     },
   });
 }
+
+storeTest(
+  "web api: recordings: viewers read, operators start and stop, bad input is a 400",
+  async (store) => {
+    const { app } = await setup(store);
+    const viewer = new WebSession(app);
+    await viewer.login("vera", "viewer-password");
+    assertEquals((await viewer.fetch("/api/recordings")).status, 200);
+    assertEquals(
+      (await viewer.fetch("/api/recordings", { method: "POST", json: { level: 60 } })).status,
+      403,
+    );
+    const op = new WebSession(app);
+    await op.login("otto", "operator-password");
+    const bad = await op.fetch("/api/recordings", { method: "POST", json: { level: 500, durationMs: 5 } });
+    assertEquals(bad.status, 400);
+    const problems: string[] = (await bad.json()).problems;
+    assert(problems.some((p) => p.startsWith("level:")) && problems.some((p) => p.startsWith("durationMs:")));
+    const started =
+      await (await op.fetch("/api/recordings", { method: "POST", json: { level: 70, filter: "x" } })).json();
+    assertEquals(started.state, "running");
+    const stopped = await (await op.fetch(`/api/recordings/${started.id}/stop`, { method: "POST" })).json();
+    assertEquals(stopped.state, "stopped");
+    const exported = await op.fetch(`/api/recordings/${started.id}/export`);
+    assertMatch(exported.headers.get("content-disposition") ?? "", /attachment/);
+    const text = await exported.text();
+    const imported = await op.fetch("/api/recordings/import", { method: "POST", body: text });
+    assertEquals(imported.status, 201);
+    assertEquals((await imported.json()).imported, true);
+  },
+  ["postgres"],
+);

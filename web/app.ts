@@ -18,6 +18,7 @@ import { authRoutes } from "./api/auth_routes.ts";
 import { statusRoutes } from "./api/status_routes.ts";
 import { telemetryRoutes } from "./api/telemetry_routes.ts";
 import { configRoutes } from "./api/config_routes.ts";
+import { recordingRoutes } from "./api/recording_routes.ts";
 import { openApiSpec } from "./api/openapi.ts";
 import { serveClient } from "./static.ts";
 import { ensureClient } from "./build.ts";
@@ -123,6 +124,7 @@ export function createWebApp(deps: WebDeps): Hono {
     api.route("/", statusRoutes(ctx));
     api.route("/", telemetryRoutes(ctx));
     api.route("/", configRoutes(ctx));
+    api.route("/", recordingRoutes(ctx));
   } else {
     api.all("*", () => unavailable("the user database"));
   }

@@ -14,11 +14,13 @@ import type {
   CounterSeries,
   CounterSeriesQuery,
   LogPoolInfo,
+  RecordingSession,
   RequestDetail,
   RequestPage,
   RequestQuery,
   RequestRow,
   ServiceDetail,
+  StartSessionInput,
   Statistics,
   StatisticsQuery,
   StatusEvent,
@@ -33,6 +35,7 @@ import {
   type DevGroup,
   type DevService,
 } from "./dev_data.ts";
+import { DevRecordings } from "./dev_recordings.ts";
 import { deleteConfig, devAgents, devChecks, devConfig, putConfig } from "./dev_config.ts";
 import { requestStatistics, searchRequests } from "./dev_queries.ts";
 
@@ -43,6 +46,15 @@ const KEYS: CounterKey[] = [
   { key: "net.eth0.rx_bytes_per_s", unit: "B/s" },
   { key: "fs./.free_pct", unit: "%" },
 ];
+
+/** Runs `fn`, turning a throw into a rejected promise. */
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
 
 /** Options of {@linkcode DevBackend}. */
 export interface DevBackendOptions {
@@ -63,6 +75,7 @@ export class DevBackend implements Backend {
   readonly agentList: AgentInfo[];
   config: ConfigDocument;
   telemetryAccepted = 0;
+  readonly recordings: DevRecordings = new DevRecordings(this.rows, this.details);
   #tree?: StatusTree;
   #listeners = new Set<(row: RequestRow) => void>();
   #timer?: ReturnType<typeof setInterval>;
@@ -248,6 +261,34 @@ export class DevBackend implements Backend {
         this.#timer = undefined;
       }
     };
+  }
+
+  sessions(): Promise<RecordingSession[]> {
+    return Promise.resolve(this.recordings.list());
+  }
+
+  startSession(input: StartSessionInput): Promise<RecordingSession> {
+    return Promise.resolve(this.recordings.start(input));
+  }
+
+  stopSession(id: string): Promise<RecordingSession> {
+    return attempt(() => this.recordings.stop(id));
+  }
+
+  exportSession(id: string): Promise<string> {
+    return attempt(() => this.recordings.export(id));
+  }
+
+  importSession(body: string): Promise<RecordingSession> {
+    return attempt(() => this.recordings.import(body));
+  }
+
+  sessionRequests(id: string, cursor?: string, limit?: number): Promise<RequestPage> {
+    return attempt(() => this.recordings.requests(id, cursor, limit));
+  }
+
+  sessionRequest(id: string, requestId: string): Promise<RequestDetail> {
+    return attempt(() => this.recordings.request(id, requestId));
   }
 
   browserTelemetry(body: unknown): Promise<{ accepted: number }> {

@@ -25,17 +25,21 @@ function csrfToken(): string {
 }
 
 /** Calls the API; resolves with the parsed JSON body. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; raw?: string } = {},
+): Promise<T> {
   const method = init.method ?? "GET";
   const headers: Record<string, string> = { accept: "application/json" };
   if (method !== "GET") headers["x-csrf-token"] = csrfToken();
   if (init.body !== undefined) headers["content-type"] = "application/json";
+  if (init.raw !== undefined) headers["content-type"] = "text/plain; charset=utf-8";
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
       method,
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
       credentials: "same-origin",
     });
   } catch (e) {

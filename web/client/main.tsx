@@ -17,6 +17,7 @@ import { PoolsView } from "./views/pools.tsx";
 import { RequestView } from "./views/request.tsx";
 import { LiveView } from "./views/live.tsx";
 import { ConfigView } from "./views/config.tsx";
+import { RecordingsView } from "./views/recordings.tsx";
 
 function View({ user }: { user: User }) {
   const route = useRoute();
@@ -29,6 +30,9 @@ function View({ user }: { user: User }) {
     case "pools":
       if (b === "r" && c) return <RequestView pool={Number(a)} requestId={c} />;
       return <PoolsView pool={a ? Number(a) : undefined} query={route.query} />;
+    case "recordings":
+      if (b === "r" && c) return <RequestView recording={a} requestId={c} />;
+      return <RecordingsView id={a} user={user} />;
     case "live":
       return <LiveView query={route.query} />;
     case "config":

@@ -51,6 +51,8 @@ export interface ObjectFormProps {
   onCancel?: () => void;
   onDelete?: () => Promise<void>;
   readOnly?: boolean;
+  /** Label of the submit button (default Save). */
+  submitLabel?: string;
 }
 
 /** An editor for one object. */
@@ -155,9 +157,11 @@ export function ObjectForm(props: ObjectFormProps) {
       )}
       {!props.readOnly && (
         <div class="form-actions">
-          <button class="btn primary" type="submit" disabled={busy}>{busy ? "Saving…" : "Save"}</button>
+          <button class="btn primary" type="submit" disabled={busy}>
+            {busy ? "Saving…" : props.submitLabel ?? "Save"}
+          </button>
           {props.onCancel && <button class="btn ghost" type="button" onClick={props.onCancel}>Cancel</button>}
-          {saved && <span class="saved" role="status">Saved</span>}
+          {saved && <span class="saved" role="status">{props.submitLabel ? "Done" : "Saved"}</span>}
           {props.onDelete && (
             <button
               class="btn danger right"

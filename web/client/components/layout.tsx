@@ -25,6 +25,11 @@ const NAV = [
     icon: "M12 12m-3 0a3 3 0 1 0 6 0a3 3 0 1 0-6 0M5 5a10 10 0 0 0 0 14M19 5a10 10 0 0 1 0 14",
   },
   {
+    id: "recordings",
+    label: "Recordings",
+    icon: "M12 12m-7 0a7 7 0 1 0 14 0a7 7 0 1 0-14 0M12 12m-2.5 0a2.5 2.5 0 1 0 5 0a2.5 2.5 0 1 0-5 0",
+  },
+  {
     id: "config",
     label: "Configuration",
     icon: "M12 8a4 4 0 1 0 0 8a4 4 0 0 0 0-8zM4 12h2M18 12h2M12 4v2M12 18v2",

@@ -19,8 +19,15 @@ export interface RequestRow {
 
 /** A table of request rows; shared with the live view. */
 export function RequestTable(
-  { pool, rows, columns }: { pool: number; rows: RequestRow[]; columns: string[] },
+  { pool, rows, columns, base }: {
+    pool: number;
+    rows: RequestRow[];
+    columns: string[];
+    /** Link prefix of a row; default `#/pools/<pool>/r/`. */
+    base?: string;
+  },
 ) {
+  const prefix = base ?? `#/pools/${pool}/r/`;
   const max = Math.max(1, ...rows.map((r) => r.durationUs));
   return (
     <div class="table-wrap">
@@ -38,7 +45,7 @@ export function RequestTable(
           {rows.map((r) => (
             <tr key={r.requestId}>
               <td class="mono small nowrap" title={dateTime(r.startTs / 1000)}>
-                <a href={`#/pools/${pool}/r/${r.requestId}`}>{shortTime(r.startTs / 1000)}</a>
+                <a href={`${prefix}${r.requestId}`}>{shortTime(r.startTs / 1000)}</a>
               </td>
               <td>
                 <span class={`badge small rs-${r.status}`}>{r.status}</span>

@@ -152,8 +152,13 @@ function flagNames(flags: number): string {
 }
 
 /** The request detail view. */
-export function RequestView({ pool, requestId }: { pool: number; requestId: string }) {
-  const detail = useApi(() => api<Detail>(`/pools/${pool}/requests/${requestId}`), [pool, requestId]);
+export function RequestView(
+  { pool, recording, requestId }: { pool?: number; recording?: string; requestId: string },
+) {
+  const path = recording
+    ? `/recordings/${encodeURIComponent(recording)}/requests/${requestId}`
+    : `/pools/${pool}/requests/${requestId}`;
+  const detail = useApi(() => api<Detail>(path), [path]);
   return (
     <div class="view">
       <Async value={detail}>
@@ -163,7 +168,10 @@ export function RequestView({ pool, requestId }: { pool: number; requestId: stri
           return (
             <>
               <nav class="crumbs" aria-label="Breadcrumb">
-                <a href={`#/pools/${pool}`}>Log pool</a> <span>/</span> <span class="mono">{requestId}</span>
+                {recording
+                  ? <a href={`#/recordings/${encodeURIComponent(recording)}`}>Recording</a>
+                  : <a href={`#/pools/${pool}`}>Log pool</a>} <span>/</span>{" "}
+                <span class="mono">{requestId}</span>
               </nav>
               <PageHeader
                 title={
