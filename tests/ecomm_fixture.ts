@@ -21,9 +21,9 @@ export interface Receiver {
 }
 
 /** Starts a receiver; `status(n)` gives the HTTP status of the n-th request (0-based). */
-export function startReceiver(status: (n: number) => number = () => 200): Receiver {
+export function startReceiver(status: (n: number) => number = () => 200, port = 0): Receiver {
   const received: Received[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (req) => {
     const n = received.length;
     received.push({ at: Date.now(), headers: req.headers, body: await req.text() });
     return new Response(null, { status: status(n) });

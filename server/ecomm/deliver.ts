@@ -111,8 +111,13 @@ export async function deliverDue(
   const rows = await claim(db, o, new Date());
   const channels = await loadChannels(db, rows);
   let next = 0;
+  const released: number[] = [];
   const work = async () => {
-    while (next < rows.length && !signal.aborted) {
+    while (next < rows.length) {
+      if (signal.aborted) {
+        released.push(rows[next++]!.id);
+        continue;
+      }
       const row = rows[next++]!;
       const attempts = row.attempts + 1;
       try {
@@ -122,7 +127,10 @@ export async function deliverDue(
           .execute();
         stats.count("sent");
       } catch (e) {
-        if (signal.aborted) return; // stopping: the claim lapses and the row is sent later
+        if (signal.aborted) {
+          released.push(row.id); // stopping: the row goes back to the outbox unchanged
+          continue;
+        }
         const why = errorMessage(e);
         if (isRetryable(e) && attempts < o.maxAttempts) {
           const at = new Date(Date.now() + backoffDelay(attempts, o));
@@ -140,5 +148,9 @@ export async function deliverDue(
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency, rows.length) }, work));
+  if (released.length > 0) {
+    await db.updateTable("notification_outbox").set({ next_attempt_at: new Date() })
+      .where("id", "in", released).where("state", "=", "pending").execute();
+  }
   return rows.length;
 }

@@ -186,7 +186,10 @@ export async function enqueue(
   return r !== undefined;
 }
 
-/** Decides up to `limits.maxEvents` unnotified events in one transaction; returns how many were examined. */
+/**
+ * Decides up to `limits.maxEvents` unnotified events in one transaction; returns how many were fully
+ * decided (events still waiting for a rule's delay are not counted, so they never make a tick busy).
+ */
 export async function enqueueEvents(
   db: Kysely<Database>,
   limits: EnqueueLimits,
@@ -248,5 +251,5 @@ export async function enqueueEvents(
     counts.count("events", done.length);
   });
   stats.add(counts);
-  return events.length;
+  return counts.snapshot().events;
 }
