@@ -126,10 +126,11 @@ async function decide(
 ): Promise<{ decision: Decision; known: string }> {
   const known = memo?.state ?? ev.old_state;
   if (memo && memo.event_id >= ev.id) return { decision: "unchanged", known: "" }; // decided before
+  const due = new Date(ev.ts.getTime() + rule.delay_ms);
+  // deferral first, so a rule decides each object's events strictly in order
+  if (now < due) return { decision: "deferred", known };
   if (silenced(windows, rule.id, ev.object_id, ev.object_name, ev.ts)) return { decision: "silenced", known };
   if (rule.delay_ms > 0) {
-    const due = new Date(ev.ts.getTime() + rule.delay_ms);
-    if (now < due) return { decision: "deferred", known };
     const later = await tx.selectFrom("status_event").select("id").where("object_id", "=", ev.object_id)
       .where("id", ">", ev.id).where("ts", "<=", due).limit(1).executeTakeFirst();
     if (later) return { decision: "flap", known };

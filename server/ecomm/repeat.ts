@@ -9,7 +9,7 @@ import { enqueue, loadWindows, payloadOf } from "./enqueue.ts";
 import { OK_STATE, silenced } from "./rules.ts";
 import type { EcommStats } from "./stats.ts";
 
-/** Enqueues due reminders (at most `max`); returns how many were examined. */
+/** Enqueues due reminders (at most `max` examined); returns how many were enqueued. */
 export async function enqueueRepeats(
   db: Kysely<Database>,
   max: number,
@@ -43,15 +43,19 @@ export async function enqueueRepeats(
     .orderBy("m.sent_at").limit(max).execute();
   if (due.length === 0) return 0;
   const windows = await loadWindows(db, now);
+  let enqueued = 0;
   for (const d of due) {
     if (silenced(windows, d.rule_id, d.object_id, d.object_name, now)) continue;
     const repeat = d.repeats + 1;
     await db.transaction().execute(async (tx) => {
       const ev = { ...d, object_id: d.object_id };
-      if (await enqueue(tx, d.channel_id, payloadOf(ev, d.rule_name, repeat), now)) stats.count("repeated");
+      if (await enqueue(tx, d.channel_id, payloadOf(ev, d.rule_name, repeat), now)) {
+        stats.count("repeated");
+        enqueued++;
+      }
       await tx.updateTable("notification_memo").set({ repeats: repeat, sent_at: now })
         .where("rule_id", "=", d.rule_id).where("object_id", "=", d.object_id).execute();
     });
   }
-  return due.length;
+  return enqueued;
 }
