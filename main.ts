@@ -93,7 +93,7 @@ const services = await startProcess("start", async (started) => {
     data: c.data,
     listen: c.agentListen,
     statusListen: c.agentStatusListen,
-    intake: (journal) => journalIntake(journal, c.intakeListen),
+    intake: (journal, config) => journalIntake(journal, config, c.intakeListen),
   });
   started.push(agent);
   await registerAgents(store, server.config, [{

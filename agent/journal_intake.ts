@@ -6,12 +6,22 @@
 import { RecordKind } from "@sonde/shared/wire/types";
 import type { Journal } from "./buffer/journal.ts";
 import { type Intake, startIntake } from "./intake/mod.ts";
+import type { ConfigStore } from "./serve/config_store.ts";
+import { telemetryLevels } from "./telemetry_levels.ts";
 
-/** Starts the intake on `listen`, journaling what it accepts. */
-export function journalIntake(journal: Journal, listen: { hostname: string; port: number }): Promise<Intake> {
+/**
+ * Starts the intake on `listen`, journaling what it accepts; events above the level the configuration
+ * wants (log pools, recording sessions) are dropped and counted by the intake.
+ */
+export function journalIntake(
+  journal: Journal,
+  config: ConfigStore,
+  listen: { hostname: string; port: number },
+): Promise<Intake> {
   const enc = new TextEncoder();
   return startIntake({
     listen,
+    levelFor: telemetryLevels(() => config.current.telemetry),
     sink: {
       events(batch) {
         try {

@@ -36,7 +36,7 @@ const services = await startProcess("agent", async (started) => {
         fsync: s.journalFsync,
         fsyncIntervalMs: s.journalFsyncInterval,
       },
-      intake: s.intake ? (journal) => journalIntake(journal, s.intakeListen) : undefined,
+      intake: s.intake ? (journal, config) => journalIntake(journal, config, s.intakeListen) : undefined,
     }),
   );
 });

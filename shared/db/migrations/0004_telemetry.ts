@@ -36,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     primary key (log_pool_id, start_ts, request_id)
   ) partition by list (log_pool_id)`.execute(db);
   await sql`insert into log_pool (id, name, app_patterns, level, is_default)
-    values (1, 'default', '["*"]', 0, true)`.execute(db);
+    values (1, 'default', '["*"]', 50, true)`.execute(db);
   await sql`select setval(pg_get_serial_sequence('log_pool', 'id'), 1)`.execute(db);
   await sql`create table request_lp1 partition of request for values in (1)
     partition by range (start_ts)`.execute(db);
