@@ -84,7 +84,7 @@ const services = await startProcess("start", async (started) => {
     assembler,
     pull: { intervalMs: c.pullInterval },
     counterIntervalMs: c.counterInterval,
-    telemetryConfig: async () => ({ level: 50, sessions: await worker.activeSessions() }),
+    sessions: () => worker.activeSessions(),
   });
   started.push(server);
 

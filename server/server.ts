@@ -11,7 +11,7 @@ import type { Service } from "@sonde/shared/service";
 import type { ServiceIdentity } from "@sonde/shared/trust";
 import type { ConfigDocument, ConfigKind } from "@sonde/shared/api";
 import { errorMessage, NotFoundError } from "@sonde/shared/errors";
-import type { AgentConfig } from "@sonde/shared/wire/agent_config";
+import type { AgentConfig, TelemetrySession } from "@sonde/shared/wire/agent_config";
 import { ConfigRepo } from "./config/repo.ts";
 import { Metrics } from "./metrics.ts";
 import { AgentApi } from "./pull/agent_api.ts";
@@ -38,8 +38,8 @@ export interface ServerOptions {
   assembler?: Assembler;
   /** Receives every request the assembler wrote (live view). */
   onRequests?: (finished: FinishedRequest[]) => void;
-  /** Telemetry settings for agents (log pool levels, recording sessions). */
-  telemetryConfig?: (agentId: number) => Promise<AgentConfig["telemetry"]>;
+  /** Running recording sessions (the Worker's), forwarded to every agent. */
+  sessions?: () => Promise<TelemetrySession[]>;
   onStatusChange?: (changes: StatusChange[]) => void;
   /** Do not start the pull timer; cycles are run with `scheduler.runCycle()` (benchmarks). */
   manualPull?: boolean;
@@ -76,6 +76,15 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     maxSocketsPerOrigin: 1,
   });
   const api = new AgentApi(client);
+  /** What agents forward: the level each log pool wants per application, and recording sessions. */
+  const telemetryConfig = async (): Promise<AgentConfig["telemetry"]> => {
+    const a = opts.assembler;
+    const levels = a
+      ? Object.fromEntries(a.registrationsSeen().map((r) => [r.appName, a.levelFor(r.appName)]))
+      : {};
+    return { level: a?.levelFor("") ?? 50, levels, sessions: (await opts.sessions?.()) ?? [] };
+  };
+  let lastTelemetry: string | undefined;
   const holder = opts.holder ?? `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const assembler = opts.assembler;
   const telemetry: TelemetryHook | undefined = assembler && {
@@ -105,7 +114,11 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     metrics,
     active: () => lease.held,
     configFor: async (agentId) => {
-      const telemetry = await opts.telemetryConfig?.(agentId);
+      const telemetry = await telemetryConfig();
+      const key = JSON.stringify(telemetry);
+      // a recording session started or stopped, or a new application appeared: a new version for all
+      if (lastTelemetry !== undefined && key !== lastTelemetry) await config.bumpVersion();
+      lastTelemetry = key;
       return config.agentConfig(agentId, telemetry);
     },
     afterCycle: async () => {

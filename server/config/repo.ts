@@ -54,6 +54,11 @@ export class ConfigRepo {
     return (await getSetting<number>(this.db, "config_version")) ?? 1;
   }
 
+  /** Bumps the configuration version (agents receive their configuration again). */
+  async bumpVersion(): Promise<void> {
+    await this.#bump(this.db);
+  }
+
   async #bump(db: Kysely<Database>): Promise<void> {
     await sql`insert into setting (key, value) values ('config_version', '2'::jsonb)
       on conflict (key) do update set value = to_jsonb((setting.value #>> '{}')::int + 1), updated_at = now()`

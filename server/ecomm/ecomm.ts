@@ -60,6 +60,7 @@ export function startEcomm(options: EcommOptions): Ecomm {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let failing = false;
+  let wokenWhileRunning = false;
   let droppedLogged = 0;
 
   const once = async (): Promise<boolean> => {
@@ -73,6 +74,7 @@ export function startEcomm(options: EcommOptions): Ecomm {
     if (running) return running;
     clearTimeout(timer);
     running = (async () => {
+      wokenWhileRunning = false;
       let busy = false;
       try {
         busy = await once();
@@ -89,7 +91,7 @@ export function startEcomm(options: EcommOptions): Ecomm {
         droppedLogged = dropped;
       }
       running = undefined;
-      if (!abort.signal.aborted) timer = setTimeout(tick, busy ? 0 : pollMs);
+      if (!abort.signal.aborted) timer = setTimeout(tick, busy || wokenWhileRunning ? 0 : pollMs);
     })();
     return running;
   };
@@ -100,10 +102,13 @@ export function startEcomm(options: EcommOptions): Ecomm {
     name: "ecomm",
     stats: () => stats.snapshot(),
     wake: () => {
-      if (!abort.signal.aborted && !running) {
-        clearTimeout(timer);
-        timer = setTimeout(tick, 0);
+      if (abort.signal.aborted) return;
+      if (running) {
+        wokenWhileRunning = true; // the running tick may have read the events already
+        return;
       }
+      clearTimeout(timer);
+      timer = setTimeout(tick, 0);
     },
     tick,
     async stop() {

@@ -35,13 +35,7 @@ import { encodeRequest } from "./segment_format.ts";
 import { dayOf, type RecordLocation, SegmentWriter } from "./segment_writer.ts";
 import { summarize, type Summary } from "./summarize.ts";
 import { Registrations } from "./registrations.ts";
-import {
-  buildRows,
-  copyRequestRows,
-  insertRequestRows,
-  isUniqueViolation,
-  type WrittenRequest,
-} from "./request_rows.ts";
+import { buildRows, copyRequestRows, type WrittenRequest } from "./request_rows.ts";
 
 /** Options of {@linkcode createAssembler}. */
 export interface AssemblerOptions {
@@ -179,18 +173,10 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
       await cache.ensure(db, ts);
     }
     const rows = buildRows(written);
-    const write = (fast: boolean) =>
-      db.transaction().execute(async (tx) => {
-        if (fast) await copyRequestRows(tx, rows);
-        else for (let i = 0; i < rows.length; i += 5000) await insertRequestRows(tx, rows.slice(i, i + 5000));
-        await deletePending(tx, freed);
-      });
-    try {
-      await write(true);
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      await write(false); // some request rows exist already (written before a restart): skip them
-    }
+    await db.transaction().execute(async (tx) => {
+      await copyRequestRows(tx, rows);
+      await deletePending(tx, freed);
+    });
   };
 
   const writeFiles = async (due: DueRequest[]): Promise<WrittenRequest[]> => {

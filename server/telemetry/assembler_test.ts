@@ -221,7 +221,7 @@ storeTest("log pools route requests by application name and take typed columns",
   const pool = await createLogPool(store.db, {
     name: "shop",
     appPatterns: ["sh?p*"],
-    level: 50,
+    level: 60,
     columns: [{ name: "http_status", parameter: "status", type: "int" }, {
       name: "who",
       parameter: "user",
@@ -231,8 +231,8 @@ storeTest("log pools route requests by application name and take typed columns",
   });
   const { dataDir, assembler, advance } = await setup(store);
   await assembler.reloadLogPools();
-  assertEquals(assembler.levelFor("shop"), 50);
-  assertEquals(assembler.levelFor("other"), 0);
+  assertEquals(assembler.levelFor("shop"), 60, "the shop pool wants DETAIL");
+  assertEquals(assembler.levelFor("other"), 50, "the default pool wants NORMAL");
   const id = rid();
   const other = { ...web, appName: "other" };
   assembler.ingest(1, twoAgentRequest(id).web);

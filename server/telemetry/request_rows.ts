@@ -1,8 +1,9 @@
 /**
- * Bulk insert of request rows. The fast path is COPY (both engines); a key that already exists makes
- * COPY fail, and the caller then repeats the batch with {@linkcode insertRequestRows}, which ships the
- * batch as one JSON text parameter expanded by `jsonb_to_recordset` with `ON CONFLICT DO NOTHING` (the
- * idempotence the crash-safety contract relies on).
+ * Bulk insert of request rows with `ON CONFLICT DO NOTHING` (the idempotence the crash-safety contract
+ * relies on). {@linkcode copyRequestRows} COPYs into a session-local staging table and moves the rows
+ * with one `INSERT … SELECT … ON CONFLICT DO NOTHING` (COPY itself cannot skip conflicts);
+ * {@linkcode insertRequestRows} ships the batch as one JSON text parameter expanded by
+ * `jsonb_to_recordset`. Both run on postgres.js and PGlite.
  * @module
  */
 import { type Kysely, sql, type Transaction } from "kysely";
@@ -64,15 +65,16 @@ const COLUMNS = [
   "file_length",
 ] as const;
 
-/** COPYs rows; fails (unique violation) when a key already exists. */
+/** COPYs rows through a staging table; rows whose key exists are skipped. Call inside a transaction. */
 export async function copyRequestRows(
   db: Transaction<Database> | Kysely<Database>,
   rows: RequestRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  await sql`create temp table if not exists request_stage (like request) on commit delete rows`.execute(db);
   await copyRows(
     db,
-    "request",
+    "request_stage",
     COLUMNS,
     rows.map((r) => [
       r.log_pool_id,
@@ -91,12 +93,10 @@ export async function copyRequestRows(
       r.file_length,
     ]),
   );
-}
-
-/** Whether `e` is PostgreSQL's unique violation (SQLSTATE 23505). */
-export function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  return code === "23505" || /duplicate key value/.test(e instanceof Error ? e.message : String(e));
+  const cols = sql.raw(COLUMNS.join(", "));
+  await sql`insert into request (${cols}) select ${cols} from request_stage
+    on conflict (log_pool_id, start_ts, request_id) do nothing`.execute(db);
+  await sql`truncate request_stage`.execute(db);
 }
 
 /** A request written to a segment file, with the pools it goes to. */
