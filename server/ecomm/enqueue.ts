@@ -128,7 +128,7 @@ async function decide(
   if (memo && memo.event_id >= ev.id) return { decision: "unchanged", known: "" }; // decided before
   const due = new Date(ev.ts.getTime() + rule.delay_ms);
   // deferral first, so a rule decides each object's events strictly in order
-  if (now < due) return { decision: "deferred", known };
+  if (rule.delay_ms > 0 && now < due) return { decision: "deferred", known };
   if (silenced(windows, rule.id, ev.object_id, ev.object_name, ev.ts)) return { decision: "silenced", known };
   if (rule.delay_ms > 0) {
     const later = await tx.selectFrom("status_event").select("id").where("object_id", "=", ev.object_id)
