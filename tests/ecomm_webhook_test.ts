@@ -157,3 +157,24 @@ storeTest("ecomm: a persisting problem is repeated, a recovery stops the reminde
     await hook.close();
   }
 });
+
+storeTest("ecomm: two instances on one database enqueue and send each change once", async (store) => {
+  const hook = startReceiver();
+  const ch = await addChannel(store, "webhook", { url: hook.url });
+  await addRule(store, ch);
+  for (let i = 0; i < 40; i++) await addEvent(store, `s:${i}`, `svc-${i}`, "OK", "CRITICAL");
+  const a = fastEcomm(store, { pollMs: 5 });
+  const b = fastEcomm(store, { pollMs: 5 });
+  try {
+    await waitFor(() => hook.received.length >= 40, 15_000, "40 deliveries");
+    await sleep(300);
+    const keys = hook.received.map((r) => r.headers.get("idempotency-key"));
+    assertEquals([keys.length, new Set(keys).size], [40, 40]);
+    assertEquals((await outbox(store)).length, 40);
+    assertEquals(a.stats().sent + b.stats().sent, 40);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await hook.close();
+  }
+}, ["postgres"]);
