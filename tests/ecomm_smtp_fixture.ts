@@ -23,6 +23,8 @@ export interface ReceivedMail {
 export interface SmtpFixtureOptions {
   /** Offer STARTTLS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /** Speak TLS from the first byte (SMTPS, port 465 style) with this key and certificate. */
+  implicitTls?: { key: string; cert: string };
   /** Require AUTH PLAIN with these credentials. */
   auth?: { user: string; pass: string };
   /** Answer the first `n` RCPT commands with `451 try later`. */
@@ -44,11 +46,11 @@ export function startSmtpFixture(o: SmtpFixtureOptions = {}): Promise<SmtpFixtur
   const commands: string[] = [];
   let rcptFailures = o.tempFailRcpt ?? 0;
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((raw) => {
+  const handler = (raw: net.Socket, securedAtStart: boolean) => {
     sockets.add(raw);
     raw.on("close", () => sockets.delete(raw));
     let out: net.Socket | tls.TLSSocket = raw;
-    let secured = false;
+    let secured = securedAtStart;
     let user: string | undefined;
     let mail: { from: string; to: string[] } | undefined;
     let data: string[] | undefined;
@@ -137,7 +139,10 @@ export function startSmtpFixture(o: SmtpFixtureOptions = {}): Promise<SmtpFixtur
     raw.on("data", onData);
     raw.on("error", () => {});
     say("220 fixture ESMTP");
-  });
+  };
+  const server = o.implicitTls
+    ? tls.createServer({ key: o.implicitTls.key, cert: o.implicitTls.cert }, (s) => handler(s, true))
+    : net.createServer((s) => handler(s, false));
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       resolve({

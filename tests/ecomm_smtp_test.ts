@@ -41,6 +41,47 @@ storeTest("ecomm/smtp: a status change arrives as one mail over STARTTLS with AU
   }
 }, ["postgres"]);
 
+storeTest("ecomm/smtp: implicit TLS (SMTPS) delivers, an untrusted certificate is retried", async (store) => {
+  const dir = await Deno.makeTempDir({ prefix: "sonde-smtps-" });
+  const pem = await opensslCertificate(dir);
+  const smtps = await startSmtpFixture({ implicitTls: pem });
+  const ok = await addChannel(store, "smtp", {
+    ...base,
+    host: "localhost",
+    port: smtps.port,
+    security: "tls",
+    caCertPem: pem.cert,
+  }, "trusted");
+  const untrusted = await addChannel(store, "smtp", {
+    ...base,
+    host: "localhost",
+    port: smtps.port,
+    security: "tls",
+  }, "untrusted");
+  await addRule(store, ok);
+  await addRule(store, untrusted);
+  await addEvent(store, "s:6", "vpn", "OK", "WARNING");
+  const ecomm = fastEcomm(store, { backoffMs: 30, maxAttempts: 2 });
+  try {
+    await waitFor(
+      async () => {
+        const rows = await outbox(store);
+        return rows.length === 2 && rows.every((r) => r.state !== "pending");
+      },
+      10_000,
+      "both settled",
+    );
+    const rows = await outbox(store);
+    assertEquals(rows.map((r) => [r.state, r.attempts]), [["sent", 1], ["failed", 2]]);
+    assertMatch(rows[1]!.last_error ?? "", /gave up after 2 attempts: .*certificate/i);
+    assertEquals(smtps.mails.map((m) => m.secured), [true]);
+  } finally {
+    await ecomm.stop();
+    await smtps.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}, ["postgres"]);
+
 storeTest("ecomm/smtp: 4xx is retried, a rejected login fails at once with the reply", async (store) => {
   const busy = await startSmtpFixture({ tempFailRcpt: 2 });
   const locked = await startSmtpFixture({ auth: { user: "sonde", pass: "right" } });
