@@ -17,6 +17,7 @@ import { createLogger, type Logger } from "@sonde/shared/log";
 import type { Service } from "@sonde/shared/service";
 import { deliverDue, type DeliveryOptions } from "./deliver.ts";
 import { enqueueEvents, type EnqueueLimits } from "./enqueue.ts";
+import { pruneOutbox } from "./prune.ts";
 import { enqueueRepeats } from "./repeat.ts";
 import { type EcommCounts, EcommStats } from "./stats.ts";
 
@@ -26,6 +27,10 @@ export interface EcommOptions extends Partial<EnqueueLimits>, Partial<DeliveryOp
   log?: Logger;
   /** Wait between idle ticks (default 1000 ms). */
   pollMs?: number;
+  /** How long sent and failed outbox rows are kept (default 30 days). */
+  keepMs?: number;
+  /** How often counters are logged when they changed (default 60 s). */
+  statsLogMs?: number;
 }
 
 /** A running Ecomm service. */
@@ -61,12 +66,23 @@ export function startEcomm(options: EcommOptions): Ecomm {
   let running: Promise<void> | undefined;
   let failing = false;
   let wokenWhileRunning = false;
+  const keepMs = options.keepMs ?? 30 * 86_400_000;
+  const statsLogMs = options.statsLogMs ?? 60_000;
+  let lastHousekeeping = Date.now();
+  let lastLogged = "";
   let droppedLogged = 0;
 
   const once = async (): Promise<boolean> => {
     const events = await enqueueEvents(db, limits, stats);
     const repeats = await enqueueRepeats(db, limits.maxEvents, stats);
     const sent = await deliverDue(db, delivery, stats, log, abort.signal);
+    if (Date.now() - lastHousekeeping >= statsLogMs) {
+      lastHousekeeping = Date.now();
+      const pruned = await pruneOutbox(db, keepMs, 1000);
+      const counts = JSON.stringify(stats.snapshot());
+      if (counts !== lastLogged || pruned > 0) log.info("stats", { ...stats.snapshot(), pruned });
+      lastLogged = counts;
+    }
     return events >= limits.maxEvents || repeats >= limits.maxEvents || sent >= delivery.maxBatch;
   };
 

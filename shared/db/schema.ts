@@ -348,6 +348,6 @@ export interface NotificationOutboxTable {
   /** `pending`, `sent` or `failed`. */
   state: Generated<string>;
   last_error: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   sent_at: Timestamp | null;
 }
