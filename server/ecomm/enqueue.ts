@@ -177,14 +177,7 @@ export async function enqueue(
   payload: NotificationPayload,
   now: Date,
 ): Promise<boolean> {
-  const r = await tx.insertInto("notification_outbox").values({
-    event_id: payload.eventId,
-    channel_id: channelId,
-    dedupe_key: `${payload.eventId}:${channelId}:${payload.repeat}`,
-    payload: JSON.stringify(payload),
-    next_attempt_at: now,
-  }).onConflict((oc) => oc.column("dedupe_key").doNothing()).returning("id").executeTakeFirst();
-  return r !== undefined;
+  return (await enqueueMany(tx, [{ channelId, payload }], now)) > 0;
 }
 
 /**
