@@ -10,10 +10,16 @@ import { netSnmp } from "./net_snmp.ts";
 /** A standalone agent on `listen` answering the `community`. */
 export function standaloneFrontend(listen: HostPort, community: string): FrontendFactory {
   return ({ mib, providers, log }) => {
+    let failures = 0;
     const agent = netSnmp.createAgent(
       { port: listen.port, address: listen.hostname, transport: "udp4" },
       (error) => {
-        if (error) log.warn("snmp request failed", { error: error.message });
+        if (!error) return;
+        // bad packets are counted; the log shows the 1st, 10th, 100th, ... so a flood stays quiet
+        failures++;
+        if (Math.log10(failures) % 1 === 0) {
+          log.warn("snmp requests failed", { failures, last: error.message });
+        }
       },
       mib,
     );
