@@ -3,6 +3,7 @@
  * transitions it notifies, and the subject and text of a notification.
  * @module
  */
+import { ValidationError } from "@sonde/shared/errors";
 import type { NotificationPayload } from "./channels/channel.ts";
 
 /** Objects a rule or window covers; null fields match everything. */
@@ -33,6 +34,49 @@ export const OK_STATE = "OK";
 
 /** Transitions a rule can name besides a state (`CRITICAL` = "changed to CRITICAL"). */
 export const TRANSITION_WORDS = ["any", "problem", "recovery"] as const;
+
+/** State names a transition may name. */
+export const STATES = ["OK", "WARNING", "CRITICAL", "UNKNOWN"] as const;
+
+/** A rule as a configuration API receives it. */
+export interface RuleInput {
+  objectIds?: string[] | null;
+  namePattern?: string | null;
+  transitions: string[];
+  delayMs?: number;
+  repeatMs?: number;
+}
+
+/** Checks a rule before it is stored; throws a `ValidationError` naming every problem with its value. */
+export function validateRule(rule: RuleInput): void {
+  const problems: string[] = [];
+  const words: readonly string[] = [...TRANSITION_WORDS, ...STATES];
+  if (!Array.isArray(rule.transitions) || rule.transitions.length === 0) {
+    problems.push(
+      `"transitions" must list at least one transition: current value is ${JSON.stringify(rule.transitions)}`,
+    );
+  } else {
+    for (const t of rule.transitions) {
+      if (typeof t !== "string" || !words.includes(t.toLowerCase()) && !words.includes(t.toUpperCase())) {
+        problems.push(`"transitions" holds ${JSON.stringify(t)}: expected one of ${words.join(", ")}`);
+      }
+    }
+  }
+  for (const id of rule.objectIds ?? []) {
+    if (!/^[sg]:\d+$/.test(id)) problems.push(`"objectIds" holds "${id}": expected s:<id> or g:<id>`);
+  }
+  if (rule.namePattern === "") {
+    problems.push(`"namePattern" must not be empty (leave it out to match every name)`);
+  }
+  for (const [k, v] of [["delayMs", rule.delayMs], ["repeatMs", rule.repeatMs]] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1)) {
+      problems.push(
+        `"${k}" must be a whole number of milliseconds >= 0: current value is ${JSON.stringify(v)}`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+}
 
 const globCache = new Map<string, RegExp>();
 

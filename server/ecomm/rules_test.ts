@@ -1,5 +1,14 @@
-import { assert, assertEquals } from "../../tests/helpers/assert.ts";
-import { globMatch, matchesObject, matchesTransition, silenced, subjectOf, type Window } from "./rules.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
+import { ValidationError } from "@sonde/shared/errors";
+import {
+  globMatch,
+  matchesObject,
+  matchesTransition,
+  silenced,
+  subjectOf,
+  validateRule,
+  type Window,
+} from "./rules.ts";
 
 Deno.test("glob patterns match whole object names, case-insensitively", () => {
   assert(globMatch("web-*", "WEB-01"));
@@ -59,4 +68,27 @@ Deno.test("subject names the new state, the object and the old state", () => {
   };
   assertEquals(subjectOf(p), "CRITICAL: web-01 (was OK)");
   assertEquals(subjectOf({ ...p, repeat: 2 }), "CRITICAL: web-01 (was OK) (reminder 2)");
+});
+
+Deno.test("validateRule accepts words and states, and names every problem", () => {
+  validateRule({ transitions: ["any"], objectIds: ["s:1", "g:22"], delayMs: 0 });
+  validateRule({ transitions: ["critical", "Recovery"], namePattern: "web-*", repeatMs: 3_600_000 });
+  const e = assertThrows(() =>
+    validateRule({
+      transitions: ["CRTICAL"],
+      objectIds: ["svc1"],
+      namePattern: "",
+      delayMs: -5,
+      repeatMs: 1.5,
+    })
+  );
+  assert(e instanceof ValidationError);
+  assertEquals(e.problems, [
+    '"transitions" holds "CRTICAL": expected one of any, problem, recovery, OK, WARNING, CRITICAL, UNKNOWN',
+    '"objectIds" holds "svc1": expected s:<id> or g:<id>',
+    '"namePattern" must not be empty (leave it out to match every name)',
+    '"delayMs" must be a whole number of milliseconds >= 0: current value is -5',
+    '"repeatMs" must be a whole number of milliseconds >= 0: current value is 1.5',
+  ]);
+  assertThrows(() => validateRule({ transitions: [] }), "at least one transition");
 });
