@@ -104,6 +104,7 @@ async function mainRole(seconds: number): Promise<void> {
   const appDone = firstLine(app.stdout);
   let after = 0;
   let assembled = 0;
+  const split = { parse: 0, tx: 0, ingest: 0, flush: 0 };
   let stopPulling = false;
   let appFinished = false;
   appDone.then(() => (appFinished = true));
@@ -116,6 +117,7 @@ async function mainRole(seconds: number): Promise<void> {
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
+      let t = performance.now();
       const batches: { events: TelemetryEvent[]; raw: string }[] = [];
       for (let off = 0; off < bytes.length;) {
         const d = decodeRecordAt(bytes, off)!;
@@ -126,19 +128,26 @@ async function mainRole(seconds: number): Promise<void> {
         off = d.end;
       }
       const staged: StagedEvents[] = [];
+      split.parse += performance.now() - t;
+      t = performance.now();
       await store.db.transaction().execute(async (tx) => {
         for (const b of batches) staged.push(await assembler.persistInTx(tx, 1, b.events, b.raw));
         await tx.insertInto("setting").values({ key: "e2e_cursor", value: String(last) })
           .onConflict((oc) => oc.column("key").doUpdateSet({ value: String(last) })).execute();
       });
+      split.tx += performance.now() - t;
+      t = performance.now();
       for (const st of staged) assembler.ingestStaged(st);
+      split.ingest += performance.now() - t;
       after = last;
       await (await fetch(`http://127.0.0.1:${ports.pull}/ack?seq=${last}`)).body?.cancel();
     }
   })();
   const flushLoop = (async () => {
     while (!stopPulling || assembler.stats().openRequests > 0) {
+      const t = performance.now();
       const done = await assembler.flush(stopPulling ? Date.now() + 10_000 : undefined);
+      if (done.length > 0) split.flush += performance.now() - t;
       for (const r of done) assembled += r.eventCount;
       if (done.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
@@ -172,6 +181,7 @@ async function mainRole(seconds: number): Promise<void> {
     `# app sent ${appStats.sent} dropped ${appStats.dropped}; rows hold ${sum?.n} events; assembled ${assembled}; ` +
       `stats ${JSON.stringify(assembler.stats())}; app finished ${appFinished}`,
   );
+  console.log(`# server ms: ${JSON.stringify(split, (_k, v) => typeof v === "number" ? Math.round(v) : v)}`);
   if (Number(sum?.n) !== appStats.sent || appStats.dropped > 0) {
     console.log("# LOSS: not every sent event is in a row");
   }

@@ -45,6 +45,7 @@ async function twoTierRun(Exp: Exporter, compression?: "gzip"): Promise<Telemetr
     child.setStatus({ code: 2, message: "deadlock" });
     child.addEvent("retry", { attempt: 2 });
     child.end();
+    await new Promise((r) => setTimeout(r, 5)); // OTel end times may be whole milliseconds
     root.end();
     await api.forceFlush();
     await web.forceFlush();

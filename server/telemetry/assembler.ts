@@ -35,7 +35,7 @@ import { encodeRequest } from "./segment_format.ts";
 import { dayOf, type RecordLocation, SegmentWriter } from "./segment_writer.ts";
 import { summarize, type Summary } from "./summarize.ts";
 import { Registrations } from "./registrations.ts";
-import { buildRows, copyRequestRows, type WrittenRequest } from "./request_rows.ts";
+import { buildRows, insertRequestRows, type WrittenRequest } from "./request_rows.ts";
 
 /** Options of {@linkcode createAssembler}. */
 export interface AssemblerOptions {
@@ -174,7 +174,7 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
     }
     const rows = buildRows(written);
     await db.transaction().execute(async (tx) => {
-      await copyRequestRows(tx, rows);
+      for (let i = 0; i < rows.length; i += 5000) await insertRequestRows(tx, rows.slice(i, i + 5000));
       await deletePending(tx, freed);
     });
   };

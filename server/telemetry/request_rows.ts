@@ -1,13 +1,12 @@
 /**
- * Bulk insert of request rows with `ON CONFLICT DO NOTHING` (the idempotence the crash-safety contract
- * relies on). {@linkcode copyRequestRows} COPYs into a session-local staging table and moves the rows
- * with one `INSERT … SELECT … ON CONFLICT DO NOTHING` (COPY itself cannot skip conflicts);
- * {@linkcode insertRequestRows} ships the batch as one JSON text parameter expanded by
- * `jsonb_to_recordset`. Both run on postgres.js and PGlite.
+ * Bulk insert of request rows: the whole batch travels as one JSON text parameter expanded by
+ * `jsonb_to_recordset`, fast on postgres.js and PGlite alike, with `ON CONFLICT DO NOTHING` (the
+ * idempotence the crash-safety contract relies on). COPY was tried: it cannot skip conflicts, and COPY
+ * through a staging table hangs on the postgres.js driver (shared/db/drivers.ts) here.
  * @module
  */
 import { type Kysely, sql, type Transaction } from "kysely";
-import { copyRows, type Database } from "@sonde/shared/db";
+import type { Database } from "@sonde/shared/db";
 import { columnsFor, type LogPool } from "./log_pools.ts";
 import type { RecordLocation } from "./segment_writer.ts";
 import type { Summary } from "./summarize.ts";
@@ -46,57 +45,6 @@ export async function insertRequestRows(
       event_count int4, agents jsonb, applications jsonb, tiers jsonb, columns jsonb, file text,
       file_offset int8, file_length int4)
     on conflict (log_pool_id, start_ts, request_id) do nothing`.execute(db);
-}
-
-const COLUMNS = [
-  "log_pool_id",
-  "start_ts",
-  "request_id",
-  "name",
-  "duration_us",
-  "status",
-  "event_count",
-  "agents",
-  "applications",
-  "tiers",
-  "columns",
-  "file",
-  "file_offset",
-  "file_length",
-] as const;
-
-/** COPYs rows through a staging table; rows whose key exists are skipped. Call inside a transaction. */
-export async function copyRequestRows(
-  db: Transaction<Database> | Kysely<Database>,
-  rows: RequestRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await sql`create temp table if not exists request_stage (like request) on commit delete rows`.execute(db);
-  await copyRows(
-    db,
-    "request_stage",
-    COLUMNS,
-    rows.map((r) => [
-      r.log_pool_id,
-      r.start_ts,
-      r.request_id,
-      r.name,
-      r.duration_us,
-      r.status,
-      r.event_count,
-      JSON.stringify(r.agents),
-      JSON.stringify(r.applications),
-      JSON.stringify(r.tiers),
-      JSON.stringify(r.columns),
-      r.file,
-      r.file_offset,
-      r.file_length,
-    ]),
-  );
-  const cols = sql.raw(COLUMNS.join(", "));
-  await sql`insert into request (${cols}) select ${cols} from request_stage
-    on conflict (log_pool_id, start_ts, request_id) do nothing`.execute(db);
-  await sql`truncate request_stage`.execute(db);
 }
 
 /** A request written to a segment file, with the pools it goes to. */
