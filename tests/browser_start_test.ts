@@ -128,22 +128,29 @@ Deno.test({
       // the SDK demo sends requests through the local agent's intake; open one and its waterfall
       const events = `http://${intake}/sonde/v1/events`;
       const demo = startDemo({ agents: { web: events, api: events, db: events } });
+      let last = "";
+      let found: { pool: number; rid: string };
       try {
-        for (let i = 0; i < 3; i++) await (await fetch(`${demo.url}/checkout?user=e2e${i}`)).body?.cancel();
-        await Promise.all([demo.tiers.web.flush(), demo.tiers.api.flush(), demo.tiers.db.flush()]);
+        found = await waitFor("a request of the SDK demo in a log pool", async () => {
+          await (await fetch(`${demo.url}/checkout?user=e2e`)).body?.cancel();
+          await Promise.all([demo.tiers.web.flush(), demo.tiers.api.flush(), demo.tiers.db.flush()]);
+          const pools = ((await apiJson(page, `${url}/api/pools`)) ?? []) as { id: number }[];
+          for (const p of pools) {
+            const res = await page.request.get(`${url}/api/pools/${p.id}/requests?limit=1`);
+            const text = await res.text();
+            last = `pool ${p.id}: ${res.status()} ${text.slice(0, 200)}`;
+            const rid = res.ok()
+              ? (JSON.parse(text) as { rows: { requestId: string }[] }).rows[0]?.requestId
+              : undefined;
+            if (rid) return { pool: p.id, rid: rid as string };
+          }
+          return undefined;
+        }, 90_000).catch((e) => {
+          throw new Error(`${(e as Error).message}; last answer: ${last}`);
+        });
       } finally {
         await demo.stop();
       }
-      const found = await waitFor("a request of the SDK demo in a log pool", async () => {
-        const pools = ((await apiJson(page, `${url}/api/pools`)) ?? []) as { id: number }[];
-        for (const p of pools) {
-          const list = (await apiJson(page, `${url}/api/pools/${p.id}/requests?limit=1`)) as
-            | { rows: { requestId: string }[] }
-            | undefined;
-          if (list?.rows[0]) return { pool: p.id, rid: list.rows[0].requestId };
-        }
-        return undefined;
-      }, 90_000);
       await page.goto(`${url}/#/pools/${found.pool}`);
       await page.getByTestId("requests").locator("tbody tr").first().waitFor();
       await shot(page, "start_04_pool");
