@@ -78,7 +78,7 @@ export function appCondition(app: string): RawBuilder<unknown> {
     where a = ${app} or a like ${app.replace(/[\\%_]/g, (c) => "\\" + c) + " %"})`;
 }
 
-/** The WHERE conditions of `q` (without paging); `undefined` when no row can match. */
+/** The WHERE conditions of `q` but its search and paging; `undefined` when no row can match. */
 export async function requestConditions(
   q: RequestQuery,
   agents: AgentNames,
@@ -91,8 +91,6 @@ export async function requestConditions(
   if (q.status === "warning") conds.push(sql`status in ('warning', 'incomplete')`);
   else if (q.status) conds.push(sql`status = ${q.status}`);
   if (q.minDurationUs !== undefined) conds.push(sql`duration_us >= ${q.minDurationUs}`);
-  const ts = q.q === undefined ? undefined : searchQuery(q.q);
-  if (ts) conds.push(sql`search_doc @@ to_tsquery('simple', ${ts})`);
   if (q.agent) {
     const id = await agents.idOf(q.agent);
     if (id === undefined) return undefined;
@@ -108,6 +106,26 @@ export async function requestConditions(
     );
   }
   return conds;
+}
+
+/** Rows (in the page's order) a search looks through first for a full page of matches. */
+export const NEWEST_WINDOW = 20_000;
+
+/**
+ * A search with frequent words: the matches among the first {@linkcode NEWEST_WINDOW} rows in page
+ * order; `undefined` when they do not fill the page (the words are rarer).
+ */
+async function newestMatches(
+  db: Kysely<Database>,
+  where: RawBuilder<unknown>,
+  text: RawBuilder<unknown>,
+  order: RawBuilder<unknown>,
+  limit: number,
+): Promise<DbRequestRow[] | undefined> {
+  const r = await sql<DbRequestRow>`select * from (select ${ROW_COLUMNS}, start_ts, search_doc from request
+      where ${where} order by ${order} limit ${NEWEST_WINDOW}) w
+    where ${text} order by ${order} limit ${limit}`.execute(db);
+  return r.rows.length >= limit ? r.rows : undefined;
 }
 
 /** Matches a search may collect through the full-text index before it pages in time order instead. */
@@ -163,13 +181,17 @@ export async function listRequests(
   const order = byDuration
     ? sql`duration_us ${dir}, start_ts ${dir}, request_id ${dir}`
     : sql`start_ts ${dir}, request_id ${dir}`;
-  const where = sql.join(conds, sql` and `);
-  const found =
-    (q.q !== undefined && searchQuery(q.q) !== undefined
-      ? await rareMatches(db, where, order, q.limit + 1)
-      : undefined) ??
-      (await sql<DbRequestRow>`select ${ROW_COLUMNS} from request
-      where ${where} order by ${order} limit ${q.limit + 1}`.execute(db)).rows;
+  const ts = q.q === undefined ? undefined : searchQuery(q.q);
+  const n = q.limit + 1;
+  let found: DbRequestRow[] | undefined;
+  if (ts) {
+    const text = sql`search_doc @@ to_tsquery('simple', ${ts})`;
+    found = await newestMatches(db, sql.join(conds, sql` and `), text, order, n) ??
+      await rareMatches(db, sql.join([...conds, text], sql` and `), order, n);
+    conds.push(text);
+  }
+  found ??= (await sql<DbRequestRow>`select ${ROW_COLUMNS} from request
+      where ${sql.join(conds, sql` and `)} order by ${order} limit ${n}`.execute(db)).rows;
   const more = found.length > q.limit;
   const rows = await toRequestRows(found.slice(0, q.limit), agents);
   const page: RequestPage = { rows };

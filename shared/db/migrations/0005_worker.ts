@@ -22,6 +22,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index request_search_idx on request using gin (search_doc)`.execute(db);
   await sql`create index request_duration_idx on request (log_pool_id, duration_us, start_ts, request_id)`
     .execute(db);
+  await sql`create index request_stats_idx on request (log_pool_id, start_ts) include (duration_us, status)`
+    .execute(db);
   await sql`create index request_id_idx on request (log_pool_id, request_id)`.execute(db);
   await sql`create index request_status_idx on request (log_pool_id, status, start_ts)`.execute(db);
   await sql`create index request_columns_idx on request using gin (columns jsonb_path_ops)`.execute(db);
