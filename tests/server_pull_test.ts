@@ -70,7 +70,7 @@ Deno.test({
     const dbUrl = await createTestDatabase();
     const sql = postgres(dbUrl, { max: 2, onnotice: () => {} });
     const agents: AgentProc[] = [];
-    const procs: { stop(): Promise<number> }[] = [];
+    const procs: { stop(): Promise<number>; output(): string }[] = [];
     try {
       for (const n of ["a1", "a2", "a3"]) agents.push(await startAgentProc(n, `${root}/${n}`));
       const agentsFile = `${root}/agents.json`;
@@ -187,6 +187,7 @@ Deno.test({
       }
     } catch (e) {
       for (const a of agents) console.error(`--- ${a.name}\n${a.output().slice(-3000)}`);
+      procs.forEach((p, i) => console.error(`--- server process ${i}\n${p.output().slice(-3000)}`));
       throw e;
     } finally {
       for (const p of procs) await p.stop().catch(() => 0);

@@ -11,6 +11,7 @@ import { errorMessage, SondeError } from "@sonde/shared/errors";
 import type { Logger } from "@sonde/shared/log";
 import type { AgentApi, AgentStatus } from "./agent_api.ts";
 import type { Ingestor } from "../store/ingest.ts";
+import { GroupCommitter } from "./group_commit.ts";
 import type { Metrics } from "../metrics.ts";
 
 /** Tuning of the pull loop. */
@@ -95,10 +96,12 @@ export class PullScheduler {
   #stopped = false;
   #nextTry = new Map<number, number>();
   #cycles = new Map<number, number>();
+  #group: GroupCommitter;
   readonly options: PullOptions;
 
   constructor(private readonly deps: PullDeps, options: Partial<PullOptions> = {}) {
     this.options = { ...DEFAULT_PULL, ...options };
+    this.#group = new GroupCommitter(deps.ingestor);
   }
 
   /** Starts cycling. */
@@ -173,12 +176,12 @@ export class PullScheduler {
    * every few cycles, and its configuration when the version it runs is old.
    */
   async pullAgent(agent: AgentRow): Promise<{ records: number; samples: number }> {
-    const { api, ingestor, db, metrics } = this.deps;
+    const { api, db, metrics } = this.deps;
     let acked = agent.acked_seq;
     let records = 0;
     let samples = 0;
     let journalLast = acked;
-    const okFields = { state: "ok", failures: 0, last_ok_at: new Date(), last_error: null } as const;
+    const okFields = { state: "ok", failures: 0, last_ok_at: new Date() } as const;
     for (let page = 0; page < this.options.maxPagesPerCycle; page++) {
       const got = await api.records(agent.address, acked, this.options.pageBytes);
       journalLast = got.journalLastSeq;
@@ -198,9 +201,11 @@ export class PullScheduler {
         continue;
       }
       if (got.records.length === 0) break;
-      const stored = await ingestor.ingest(agent.id, acked, got.records, {
-        ...okFields,
-        agent_last_seq: journalLast,
+      const stored = await this.#group.submit({
+        agentId: agent.id,
+        fromSeq: acked,
+        records: got.records,
+        agentFields: { ...okFields, agent_last_seq: journalLast },
       });
       acked = stored.ackedSeq;
       records += stored.records;
@@ -219,7 +224,7 @@ export class PullScheduler {
     const cycle = (this.#cycles.get(agent.id) ?? 0) + 1;
     this.#cycles.set(agent.id, cycle);
     const fields: Record<string, unknown> = records === 0 || agent.state !== "ok"
-      ? { ...okFields, agent_last_seq: journalLast }
+      ? { ...okFields, last_error: null, agent_last_seq: journalLast }
       : {};
     if (agent.state !== "ok" || cycle % this.options.statusEvery === 1) {
       const status: AgentStatus = await api.status(agent.address);

@@ -37,6 +37,7 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 interface Rollup {
+  agentId: number;
   counterId: number;
   bucket: number;
   n: number;
@@ -47,13 +48,20 @@ interface Rollup {
   lastTs: number;
 }
 
-function rollup(counterId: number, ts: number[], vals: number[], size: number, into: Rollup[]): void {
+function rollup(
+  agentId: number,
+  counterId: number,
+  ts: number[],
+  vals: number[],
+  size: number,
+  into: Rollup[],
+): void {
   let cur: Rollup | undefined;
   for (let i = 0; i < ts.length; i++) {
     const bucket = Math.floor(ts[i]! / size) * size;
     const v = vals[i]!;
     if (!cur || cur.bucket !== bucket) {
-      cur = { counterId, bucket, n: 0, sum: 0, min: v, max: v, last: v, lastTs: ts[i]! };
+      cur = { agentId, counterId, bucket, n: 0, sum: 0, min: v, max: v, last: v, lastTs: ts[i]! };
       into.push(cur);
     }
     cur.n++;
@@ -115,45 +123,61 @@ export class CounterWriter {
   }
 
   /** Writes blocks and rollups of one agent's series inside `tx`. Returns the number of samples. */
-  async write(
+  write(
     tx: Kysely<Database>,
     agentId: number,
     series: Map<string, SeriesBatch>,
   ): Promise<{ samples: number; fresh: Map<string, number> }> {
-    if (series.size === 0) return { samples: 0, fresh: new Map() };
-    const list = [...series.values()];
-    const { ids, fresh } = await this.seriesIds(tx, agentId, list);
+    return this.writeMany(tx, [{ agentId, series }]);
+  }
+
+  /**
+   * Writes blocks and rollups of several agents inside `tx` with one COPY and one rollup statement.
+   * Returns the number of samples and the series ids created (cache them with `commit` after commit).
+   */
+  async writeMany(
+    tx: Kysely<Database>,
+    batches: { agentId: number; series: Map<string, SeriesBatch> }[],
+  ): Promise<{ samples: number; fresh: Map<string, number> }> {
     const rows: unknown[][] = [];
     const minutes: Rollup[] = [];
     const hours: Rollup[] = [];
     const times: number[] = [];
+    const fresh = new Map<string, number>();
     let samples = 0;
-    for (const s of list) {
-      const id = ids.get(s.key);
-      if (id === undefined || s.ts.length === 0) continue;
-      // blocks never cross a day boundary, so each lands in exactly one partition
-      let start = 0;
-      for (let i = 1; i <= s.ts.length; i++) {
-        if (
-          i === s.ts.length || Math.floor(s.ts[i]! / 86_400_000) !== Math.floor(s.ts[start]! / 86_400_000)
-        ) {
-          const ts = s.ts.slice(start, i);
-          rows.push([
-            agentId,
-            id,
-            new Date(ts[0]!),
-            new Date(ts[ts.length - 1]!),
-            ts,
-            s.vals.slice(start, i),
-          ]);
-          times.push(ts[0]!);
-          start = i;
+    for (const { agentId, series } of batches) {
+      if (series.size === 0) continue;
+      const list = [...series.values()];
+      const got = await this.seriesIds(tx, agentId, list);
+      for (const [k, v] of got.fresh) fresh.set(k, v);
+      for (const s of list) {
+        const id = got.ids.get(s.key);
+        if (id === undefined || s.ts.length === 0) continue;
+        // blocks never cross a day boundary, so each lands in exactly one partition
+        let start = 0;
+        for (let i = 1; i <= s.ts.length; i++) {
+          if (
+            i === s.ts.length || Math.floor(s.ts[i]! / 86_400_000) !== Math.floor(s.ts[start]! / 86_400_000)
+          ) {
+            const ts = s.ts.slice(start, i);
+            rows.push([
+              agentId,
+              id,
+              new Date(ts[0]!),
+              new Date(ts[ts.length - 1]!),
+              ts,
+              s.vals.slice(start, i),
+            ]);
+            times.push(ts[0]!);
+            start = i;
+          }
         }
+        rollup(agentId, id, s.ts, s.vals, MINUTE, minutes);
+        rollup(agentId, id, s.ts, s.vals, HOUR, hours);
+        samples += s.ts.length;
       }
-      rollup(id, s.ts, s.vals, MINUTE, minutes);
-      rollup(id, s.ts, s.vals, HOUR, hours);
-      samples += s.ts.length;
     }
+    if (rows.length === 0) return { samples: 0, fresh };
     await this.#blocks.ensure(tx, times);
     await this.#minutes.ensure(tx, minutes.map((r) => r.bucket));
     await this.#hours.ensure(tx, hours.map((r) => r.bucket));
@@ -165,22 +189,24 @@ export class CounterWriter {
       "ts_ms",
       "vals",
     ], rows);
-    await upsertRollups(tx, agentId, minutes, hours);
+    await upsertRollups(tx, minutes, hours);
     return { samples, fresh };
   }
 }
 
-function rollupInsert(table: string, agentId: number, rows: Rollup[]) {
+function rollupInsert(table: string, rows: Rollup[]) {
   return sql`insert into ${sql.id(table)} as t (agent_id, counter_id, bucket, n, sum, min, max, last, last_ts)
-    select ${agentId}, c, to_timestamp(b / 1000.0), n, s, mi, ma, l, to_timestamp(lt / 1000.0)
-    from unnest(${rows.map((r) => r.counterId)}::int4[], ${rows.map((r) => r.bucket)}::int8[],
+    select a, c, to_timestamp(b / 1000.0), n, s, mi, ma, l, to_timestamp(lt / 1000.0)
+    from unnest(${rows.map((r) => r.agentId)}::int4[], ${rows.map((r) => r.counterId)}::int4[], ${
+    rows.map((r) => r.bucket)
+  }::int8[],
       ${rows.map((r) => r.n)}::int4[], ${rows.map((r) => r.sum)}::float8[], ${
     rows.map((r) => r.min)
   }::float8[],
       ${rows.map((r) => r.max)}::float8[], ${rows.map((r) => r.last)}::float8[], ${
     rows.map((r) => r.lastTs)
   }::int8[])
-      as u(c, b, n, s, mi, ma, l, lt)
+      as u(a, c, b, n, s, mi, ma, l, lt)
     on conflict (agent_id, counter_id, bucket) do update set
       n = t.n + excluded.n,
       sum = t.sum + excluded.sum,
@@ -193,12 +219,11 @@ function rollupInsert(table: string, agentId: number, rows: Rollup[]) {
 /** Upserts both rollup levels in one statement (two data-modifying CTEs): one round trip. */
 async function upsertRollups(
   tx: Kysely<Database>,
-  agentId: number,
   minutes: Rollup[],
   hours: Rollup[],
 ): Promise<void> {
   if (minutes.length === 0) return;
-  await sql`with m as (${rollupInsert("counter_rollup_1m", agentId, minutes)} returning 1),
-    h as (${rollupInsert("counter_rollup_1h", agentId, hours)} returning 1)
+  await sql`with m as (${rollupInsert("counter_rollup_1m", minutes)} returning 1),
+    h as (${rollupInsert("counter_rollup_1h", hours)} returning 1)
     select (select count(*) from m) + (select count(*) from h) as n`.execute(tx);
 }

@@ -1,8 +1,10 @@
 /**
- * Stores one pulled batch of an agent's journal records in ONE transaction together with the agent's
- * cursor (`acked_seq`): counters as blocks + rollups, check results, telemetry events (through the
- * telemetry hook) and agent notices. The cursor update is conditional on the cursor the batch was
+ * Stores pulled pages of agents' journal records in ONE transaction together with each agent's cursor
+ * (`acked_seq`): counters as blocks + rollups, check results, telemetry events (through the telemetry
+ * hook), agent notices and an audit row. The cursor update is conditional on the cursor the page was
  * pulled from, so a repeated pull, a crash or a second server can never duplicate or skip a record.
+ * Pages of many agents may share one transaction (group commit): one COPY, one rollup statement and
+ * one cursor statement for all of them.
  * @module
  */
 import { type Kysely, sql } from "kysely";
@@ -17,7 +19,7 @@ import {
   type SampleBatch,
   type TelemetryEvent,
 } from "@sonde/shared/wire/types";
-import { CounterWriter, groupSamples } from "./counters.ts";
+import { CounterWriter, groupSamples, type SeriesBatch } from "./counters.ts";
 
 /** Where telemetry events go: persisted inside the pull transaction, handed on after commit. */
 export interface TelemetryHook<Staged = unknown> {
@@ -27,7 +29,21 @@ export interface TelemetryHook<Staged = unknown> {
   afterCommit(staged: Staged): void;
 }
 
-/** What one stored batch held. */
+/** Agent columns refreshed together with the cursor. */
+export type AgentFields = Partial<
+  { agent_last_seq: number; state: string; failures: number; last_ok_at: Date }
+>;
+
+/** One agent's page to store. */
+export interface IngestItem {
+  agentId: number;
+  /** The cursor the page was pulled from. */
+  fromSeq: number;
+  records: JournalRecord[];
+  agentFields?: AgentFields;
+}
+
+/** What one stored page held. */
 export interface IngestResult {
   records: number;
   samples: number;
@@ -49,7 +65,66 @@ export class CursorMovedError extends SondeError {
   }
 }
 
-/** Stores pulled batches. One instance per server process (it caches series ids). */
+interface Parsed {
+  item: IngestItem;
+  fresh: JournalRecord[];
+  lastSeq: number;
+  series: Map<string, SeriesBatch>;
+  checks: CheckResult[];
+  events: TelemetryEvent[];
+  dropped: number | null;
+  result: IngestResult;
+}
+
+function parse(item: IngestItem): Parsed {
+  const fresh = item.records.filter((r) => r.seq > item.fromSeq);
+  const result: IngestResult = {
+    records: fresh.length,
+    samples: 0,
+    checks: 0,
+    events: 0,
+    rejected: 0,
+    ackedSeq: item.fromSeq,
+  };
+  const sampleBatches: SampleBatch[] = [];
+  const checks: CheckResult[] = [];
+  const events: TelemetryEvent[] = [];
+  let dropped: number | null = null;
+  for (const r of fresh) {
+    try {
+      const value = JSON.parse(decoder.decode(r.payload));
+      switch (r.kind) {
+        case RecordKind.Samples:
+          if (Array.isArray((value as SampleBatch).samples)) sampleBatches.push(value as SampleBatch);
+          else result.rejected++;
+          break;
+        case RecordKind.Check:
+          if (typeof (value as CheckResult).checkId === "string") checks.push(value as CheckResult);
+          else result.rejected++;
+          break;
+        case RecordKind.Events:
+          if (Array.isArray((value as EventBatch).events)) events.push(...(value as EventBatch).events);
+          else result.rejected++;
+          break;
+        case RecordKind.Notice: {
+          const n = value as AgentNotice;
+          if (n.type === "dropped" && typeof n.detail?.records === "number") dropped = n.detail.records;
+          break;
+        }
+        default:
+          result.rejected++;
+      }
+    } catch {
+      result.rejected++;
+    }
+  }
+  result.checks = checks.length;
+  result.events = events.length;
+  const lastSeq = fresh.at(-1)?.seq ?? item.fromSeq;
+  return { item, fresh, lastSeq, series: groupSamples(sampleBatches), checks, events, dropped, result };
+}
+
+/** Stores pulled pages. One instance per server process (it caches series ids). */
 export class Ingestor {
   readonly counters = new CounterWriter();
   #checkParts = new PartitionCache("check_result");
@@ -69,99 +144,89 @@ export class Ingestor {
     agentId: number,
     fromSeq: number,
     records: JournalRecord[],
-    agentFields: Partial<
-      { agent_last_seq: number; state: string; failures: number; last_ok_at: Date; last_error: null }
-    > = {},
+    agentFields: AgentFields = {},
   ): Promise<IngestResult> {
-    const fresh = records.filter((r) => r.seq > fromSeq);
-    const result: IngestResult = {
-      records: fresh.length,
-      samples: 0,
-      checks: 0,
-      events: 0,
-      rejected: 0,
-      ackedSeq: fromSeq,
-    };
-    if (fresh.length === 0) return result;
-    const lastSeq = fresh[fresh.length - 1]!.seq;
-    const sampleBatches: SampleBatch[] = [];
-    const checks: CheckResult[] = [];
-    const events: TelemetryEvent[] = [];
-    let dropped = -1;
-    for (const r of fresh) {
-      try {
-        const value = JSON.parse(decoder.decode(r.payload));
-        switch (r.kind) {
-          case RecordKind.Samples:
-            if (Array.isArray((value as SampleBatch).samples)) sampleBatches.push(value as SampleBatch);
-            else result.rejected++;
-            break;
-          case RecordKind.Check:
-            if (typeof (value as CheckResult).checkId === "string") checks.push(value as CheckResult);
-            else result.rejected++;
-            break;
-          case RecordKind.Events:
-            if (Array.isArray((value as EventBatch).events)) events.push(...(value as EventBatch).events);
-            else result.rejected++;
-            break;
-          case RecordKind.Notice: {
-            const n = value as AgentNotice;
-            if (n.type === "dropped" && typeof n.detail?.records === "number") dropped = n.detail.records;
-            break;
-          }
-          default:
-            result.rejected++;
-        }
-      } catch {
-        result.rejected++;
-      }
-    }
-    const series = groupSamples(sampleBatches);
-    let freshIds = new Map<string, number>();
-    let staged: unknown;
-    await this.db.transaction().execute(async (tx) => {
-      // cursor, agent fields and the audit row in one statement; nothing is written when the cursor moved
-      const now = Date.now();
-      await this.#batchParts.ensure<Database>(tx, [now]);
-      const f = agentFields;
-      const moved = await sql<{ n: number }>`
-        with u as (
-          update agent set acked_seq = ${lastSeq}, last_pull_at = ${new Date(now)},
-            dropped_records = coalesce(${dropped >= 0 ? dropped : null}::int8, dropped_records),
-            agent_last_seq = coalesce(${f.agent_last_seq ?? null}::int8, agent_last_seq),
-            state = coalesce(${f.state ?? null}::text, state),
-            failures = coalesce(${f.failures ?? null}::int4, failures),
-            last_ok_at = coalesce(${f.last_ok_at ?? null}::timestamptz, last_ok_at),
-            last_error = case when ${f.state === "ok"} then null else last_error end
-          where id = ${agentId} and acked_seq = ${fromSeq}
-          returning id)
-        insert into ingest_batch (agent_id, first_seq, last_seq, records, stored_at, holder)
-        select id, ${fresh[0]!.seq}, ${lastSeq}, ${fresh.length}, ${new Date(now)}, ${this.holder} from u
-        returning 1 as n`.execute(tx);
-      if (moved.rows.length !== 1) throw new CursorMovedError(agentId, fromSeq);
-      const written = await this.counters.write(tx, agentId, series);
-      result.samples = written.samples;
-      freshIds = written.fresh;
-      if (checks.length > 0) await this.#writeChecks(tx, agentId, checks);
-      result.checks = checks.length;
-      if (events.length > 0 && this.telemetry) staged = await this.telemetry.persistInTx(tx, agentId, events);
-      result.events = events.length;
-    });
-    this.counters.commit(freshIds);
-    if (staged !== undefined) this.telemetry?.afterCommit(staged);
-    result.ackedSeq = lastSeq;
-    return result;
+    return (await this.ingestMany([{ agentId, fromSeq, records, agentFields }]))[0]!;
   }
 
-  async #writeChecks(tx: Kysely<Database>, agentId: number, checks: CheckResult[]): Promise<void> {
-    await this.#checkParts.ensure(tx, checks.map((c) => c.ts));
+  /**
+   * Stores the pages of several agents in one transaction (all or nothing).
+   * @throws {CursorMovedError} when any agent's cursor is no longer the one its page was read from.
+   */
+  async ingestMany(items: IngestItem[]): Promise<IngestResult[]> {
+    const parsed = items.map(parse);
+    const work = parsed.filter((p) => p.fresh.length > 0);
+    if (work.length === 0) return parsed.map((p) => p.result);
+    let freshIds = new Map<string, number>();
+    const staged: unknown[] = [];
+    await this.db.transaction().execute(async (tx) => {
+      await this.#advanceCursors(tx, work);
+      const written = await this.counters.writeMany(
+        tx,
+        work.map((p) => ({ agentId: p.item.agentId, series: p.series })),
+      );
+      freshIds = written.fresh;
+      for (const p of work) p.result.samples = [...p.series.values()].reduce((n, s) => n + s.ts.length, 0);
+      const checks = work.flatMap((p) => p.checks.map((c) => ({ agentId: p.item.agentId, c })));
+      if (checks.length > 0) await this.#writeChecks(tx, checks);
+      if (this.telemetry) {
+        for (const p of work) {
+          if (p.events.length > 0) {
+            staged.push(await this.telemetry.persistInTx(tx, p.item.agentId, p.events));
+          }
+        }
+      }
+    });
+    this.counters.commit(freshIds);
+    for (const s of staged) this.telemetry?.afterCommit(s);
+    for (const p of work) p.result.ackedSeq = p.lastSeq;
+    return parsed.map((p) => p.result);
+  }
+
+  /** Cursors, agent fields and audit rows of every page in one statement; throws when a cursor moved. */
+  async #advanceCursors(tx: Kysely<Database>, work: Parsed[]): Promise<void> {
+    const now = Date.now();
+    await this.#batchParts.ensure<Database>(tx, [now]);
+    const col = <T>(f: (p: Parsed) => T) => work.map(f);
+    const moved = await sql<{ agent_id: number }>`
+      with v as (
+        select * from unnest(${col((p) => p.item.agentId)}::int4[], ${col((p) => p.item.fromSeq)}::int8[],
+          ${col((p) => p.lastSeq)}::int8[], ${col((p) => p.fresh[0]!.seq)}::int8[], ${
+      col((p) => p.fresh.length)
+    }::int4[],
+          ${col((p) => p.dropped)}::int8[], ${col((p) => p.item.agentFields?.agent_last_seq ?? null)}::int8[],
+          ${col((p) => p.item.agentFields?.state ?? null)}::text[], ${
+      col((p) => p.item.agentFields?.failures ?? null)
+    }::int4[],
+          ${col((p) => p.item.agentFields?.last_ok_at?.toISOString() ?? null)}::text[])
+          as v(id, fr, tt, fs, n, dr, al, st, fa, ok)),
+      u as (
+        update agent a set acked_seq = v.tt, last_pull_at = ${new Date(now)},
+          dropped_records = coalesce(v.dr, a.dropped_records),
+          agent_last_seq = coalesce(v.al, a.agent_last_seq),
+          state = coalesce(v.st, a.state),
+          failures = coalesce(v.fa, a.failures),
+          last_ok_at = coalesce(v.ok::timestamptz, a.last_ok_at),
+          last_error = case when v.st = 'ok' then null else a.last_error end
+        from v where a.id = v.id and a.acked_seq = v.fr
+        returning a.id)
+      insert into ingest_batch (agent_id, first_seq, last_seq, records, stored_at, holder)
+      select v.id, v.fs, v.tt, v.n, ${new Date(now)}, ${this.holder} from v join u on u.id = v.id
+      returning agent_id`.execute(tx);
+    if (moved.rows.length !== work.length) {
+      const ok = new Set(moved.rows.map((r) => r.agent_id));
+      const p = work.find((w) => !ok.has(w.item.agentId))!;
+      throw new CursorMovedError(p.item.agentId, p.item.fromSeq);
+    }
+  }
+
+  async #writeChecks(tx: Kysely<Database>, checks: { agentId: number; c: CheckResult }[]): Promise<void> {
+    await this.#checkParts.ensure(tx, checks.map((x) => x.c.ts));
     await copyRows(
       tx,
       "check_result",
       ["agent_id", "check_id", "ts", "state", "message", "duration_ms", "perfdata"],
-      checks.map((
-        c,
-      ) => [
+      checks.map(({ agentId, c }) => [
         agentId,
         c.checkId,
         new Date(c.ts),
@@ -171,21 +236,23 @@ export class Ingestor {
         c.perfdata ? JSON.stringify(c.perfdata) : null,
       ]),
     );
-    const latest = new Map<string, CheckResult>();
-    for (const c of checks) {
-      const prev = latest.get(c.checkId);
-      if (!prev || c.ts >= prev.ts) latest.set(c.checkId, c);
+    const latest = new Map<string, { agentId: number; c: CheckResult }>();
+    for (const x of checks) {
+      const key = `${x.agentId}\0${x.c.checkId}`;
+      const prev = latest.get(key);
+      if (!prev || x.c.ts >= prev.c.ts) latest.set(key, x);
     }
     const list = [...latest.values()];
     await sql`insert into check_state as t (agent_id, check_id, ts, state, message, duration_ms, perfdata)
-      select ${agentId}, id, to_timestamp(ts / 1000.0), st, msg, d, pd::jsonb
-      from unnest(${list.map((c) => c.checkId)}::text[], ${list.map((c) => c.ts)}::int8[], ${
-      list.map((c) => c.state)
-    }::text[],
-        ${list.map((c) => c.message ?? "")}::text[], ${list.map((c) => c.durationMs ?? 0)}::float8[],
+      select a, id, to_timestamp(ts / 1000.0), st, msg, d, pd::jsonb
+      from unnest(${list.map((x) => x.agentId)}::int4[], ${list.map((x) => x.c.checkId)}::text[], ${
+      list.map((x) => x.c.ts)
+    }::int8[],
+        ${list.map((x) => x.c.state)}::text[], ${list.map((x) => x.c.message ?? "")}::text[],
+        ${list.map((x) => x.c.durationMs ?? 0)}::float8[],
         ${
-      list.map((c) => (c.perfdata ? JSON.stringify(c.perfdata) : null))
-    }::text[]) as u(id, ts, st, msg, d, pd)
+      list.map((x) => (x.c.perfdata ? JSON.stringify(x.c.perfdata) : null))
+    }::text[]) as u(a, id, ts, st, msg, d, pd)
       on conflict (agent_id, check_id) do update set ts = excluded.ts, state = excluded.state,
         message = excluded.message, duration_ms = excluded.duration_ms, perfdata = excluded.perfdata
       where excluded.ts >= t.ts`.execute(tx);

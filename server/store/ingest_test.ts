@@ -34,7 +34,12 @@ storeTest("a pulled batch stores counters, rollups, checks and the cursor togeth
     rec(4, RecordKind.Samples, { ts: T0 + 70_000, samples: [{ key: "cpu.busy_pct", value: 50, unit: "%" }] }),
     rec(5, 99, { junk: true }),
   ];
-  const r = await ing.ingest(id, 0, records);
+  const r = await ing.ingest(id, 0, records, {
+    state: "ok",
+    failures: 0,
+    last_ok_at: new Date(T0),
+    agent_last_seq: 9,
+  });
   assertEquals({ samples: r.samples, checks: r.checks, rejected: r.rejected, acked: r.ackedSeq }, {
     samples: 4,
     checks: 1,
@@ -70,3 +75,34 @@ storeTest("a pulled batch stores counters, rollups, checks and the cursor togeth
   assertEquals(hours.rows[0]!.n, 4);
   assert(CursorMovedError);
 });
+
+storeTest(
+  "pages of several agents share one transaction, and a moved cursor stores none of them",
+  async (store) => {
+    const ids: number[] = [];
+    for (const name of ["g1", "g2", "g3"]) {
+      ids.push(
+        (await store.db.insertInto("agent").values({ name, address: "127.0.0.1:1" }).returning("id")
+          .executeTakeFirstOrThrow()).id,
+      );
+    }
+    const ing = new Ingestor(store.db);
+    const page = (
+      n: number,
+    ) => [rec(n, RecordKind.Samples, { ts: T0 + n, samples: [{ key: "load.1", value: n }] })];
+    const results = await ing.ingestMany(ids.map((agentId) => ({ agentId, fromSeq: 0, records: page(1) })));
+    assertEquals(results.map((r) => r.ackedSeq), [1, 1, 1]);
+    const err = await assertRejects(() =>
+      ing.ingestMany([
+        { agentId: ids[0]!, fromSeq: 1, records: page(2) },
+        { agentId: ids[1]!, fromSeq: 0, records: page(2) }, // stale: its cursor is 1
+      ])
+    );
+    assert(err instanceof CursorMovedError && err.message.includes(`agent ${ids[1]}`), err.message);
+    const cursors = await store.db.selectFrom("agent").select("acked_seq").orderBy("id").execute();
+    assertEquals(cursors.map((c) => c.acked_seq), [1, 1, 1], "nothing of the failed group was stored");
+    const batches = await sql<{ n: number }>`select count(*)::int as n from ingest_batch`.execute(store.db);
+    assertEquals(batches.rows[0]!.n, 3);
+  },
+  ["postgres"],
+);

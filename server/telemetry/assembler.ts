@@ -21,7 +21,7 @@ import { type Database, PartitionCache, type Store } from "@sonde/shared/db";
 import { createLogger } from "@sonde/shared/log";
 import type { AppRegistration, TelemetryEvent } from "@sonde/shared/wire/telemetry";
 import { loadLogPools, PoolRouter, poolTable } from "./log_pools.ts";
-import { type DueRequest, OpenRequests, type OpenStats } from "./open_requests.ts";
+import { type DueRequest, isUsableEvent, OpenRequests, type OpenStats } from "./open_requests.ts";
 import {
   deletePending,
   groupByRequest,
@@ -82,6 +82,10 @@ export interface AssemblerStats extends OpenStats {
   recoveredEvents: number;
   /** Recovered events of requests already written before the restart (skipped). */
   recoveredSkipped: number;
+  /** Pulled events missing fields assembly needs (dropped). */
+  invalidEvents: number;
+  /** Requests that could not be summarized or encoded (dropped). */
+  unwritable: number;
   /** Pending rows still holding events of open requests. */
   pendingRows: number;
   /** Time spent in flushes: building and writing records, and writing rows (ms, since start). */
@@ -140,10 +144,14 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   let flushErrors = 0;
   let recoveredEvents = 0;
   let recoveredSkipped = 0;
+  let invalidEvents = 0;
+  let unwritable = 0;
   let flushing: Promise<FinishedRequest[]> | undefined;
   const flushMs = { files: 0, rows: 0 };
 
-  const add = (agentId: number, events: TelemetryEvent[], pendingId?: number, skip?: Set<string>): number => {
+  const add = (agentId: number, pulled: TelemetryEvent[], pendingId?: number, skip?: Set<string>): number => {
+    const events = pulled.filter(isUsableEvent);
+    invalidEvents += pulled.length - events.length;
     registrations.see(events);
     const now = clock();
     let held = 0;
@@ -180,18 +188,28 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   };
 
   const writeFiles = async (due: DueRequest[]): Promise<WrittenRequest[]> => {
-    const byDay = new Map<string, Summary[]>();
+    const byDay = new Map<string, { s: Summary[]; records: string[] }>();
     for (const r of due) {
-      const s = summarize(r);
+      let s: Summary;
+      let record: string;
+      try {
+        s = summarize(r);
+        record = encodeRequest(s);
+      } catch (e) {
+        unwritable++;
+        log.warn("dropping a request that cannot be stored", { requestId: r.requestId, error: e });
+        continue;
+      }
       const day = dayOf(s.startUs);
-      const list = byDay.get(day);
-      if (list) list.push(s);
-      else byDay.set(day, [s]);
+      const list = byDay.get(day) ?? { s: [], records: [] };
+      list.s.push(s);
+      list.records.push(record);
+      byDay.set(day, list);
     }
     const written: WrittenRequest[] = [];
     for (const [day, list] of byDay) {
-      const locs = await writer.appendMany(day, list.map(encodeRequest));
-      list.forEach((s, k) => {
+      const locs = await writer.appendMany(day, list.records);
+      list.s.forEach((s, k) => {
         written.push({ s, loc: locs[k]!, pools: router.route(new Set(s.events.map((e) => e.app.appName))) });
       });
     }
@@ -264,6 +282,8 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
       flushErrors,
       recoveredEvents,
       recoveredSkipped,
+      invalidEvents,
+      unwritable,
       pendingRows: refs.size,
       flushMs: { files: Math.round(flushMs.files), rows: Math.round(flushMs.rows) },
       registrations: registrations.count(),

@@ -43,6 +43,25 @@ export interface OpenStats {
   lateEvents: number;
 }
 
+const str = (v: unknown) => typeof v === "string";
+const int = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * Whether an event pulled from an agent has every field assembly and the record format rely on (the
+ * agent validated it; this guards the server against a buggy or hostile agent).
+ */
+export function isUsableEvent(e: unknown): e is TelemetryEvent {
+  const x = e as TelemetryEvent | null;
+  if (typeof x !== "object" || x === null) return false;
+  const a = x.app as TelemetryEvent["app"] | null | undefined;
+  return int(x.tsUs) && int(x.flags) && int(x.level) && int(x.pid) && int(x.tid) &&
+    str(x.requestId) && x.requestId.length === 32 && str(x.spanId) && str(x.text) && str(x.module) &&
+    (x.parentSpanId === undefined || str(x.parentSpanId)) &&
+    (x.params === undefined || Array.isArray(x.params)) &&
+    typeof a === "object" && a !== null && str(a.appName) && str(a.appId) && str(a.appTierName) &&
+    str(a.appTierId);
+}
+
 function isRoot(e: TelemetryEvent): boolean {
   return e.parentSpanId === undefined;
 }
