@@ -300,3 +300,18 @@ storeTest(
     await Deno.remove(dataDir, { recursive: true });
   },
 );
+
+storeTest("malformed events from an agent are dropped and counted, the rest is assembled", async (store) => {
+  const { dataDir, assembler, advance } = await setup(store);
+  const id = rid();
+  const bad = [{ tsUs: "x" }, null, {
+    ...twoAgentRequest(id).web[0]!,
+    app: undefined,
+  }] as unknown as TelemetryEvent[];
+  assembler.ingestStaged(await assembler.persistInTx(store.db, 1, [...bad, ...twoAgentRequest(id).web]));
+  advance(5000);
+  assertEquals((await assembler.flush()).map((r) => [r.requestId, r.eventCount]), [[id, 2]]);
+  assertEquals([assembler.stats().invalidEvents, assembler.stats().flushErrors], [3, 0]);
+  await assembler.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});
