@@ -20,7 +20,7 @@ import type { Kysely, Transaction } from "kysely";
 import { type Database, PartitionCache, type Store } from "@sonde/shared/db";
 import { createLogger } from "@sonde/shared/log";
 import type { AppRegistration, TelemetryEvent } from "@sonde/shared/wire/telemetry";
-import { loadLogPools, PoolRouter, poolTable } from "./log_pools.ts";
+import { loadLogPools, PoolRouter } from "./log_pools.ts";
 import { type DueRequest, isUsableEvent, OpenRequests, type OpenStats } from "./open_requests.ts";
 import {
   deletePending,
@@ -35,7 +35,7 @@ import { encodeRequest } from "./segment_format.ts";
 import { dayOf, type RecordLocation, SegmentWriter } from "./segment_writer.ts";
 import { summarize, type Summary } from "./summarize.ts";
 import { Registrations } from "./registrations.ts";
-import { buildRows, insertRequestRows, type WrittenRequest } from "./request_rows.ts";
+import { writeRequestRows, type WrittenRequest } from "./request_rows.ts";
 
 /** Options of {@linkcode createAssembler}. */
 export interface AssemblerOptions {
@@ -166,26 +166,8 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
     return held;
   };
 
-  const writeRows = async (written: WrittenRequest[], freed: number[]) => {
-    const days = new Map<number, number[]>();
-    for (const w of written) {
-      for (const p of w.pools) {
-        const list = days.get(p.id) ?? [];
-        list.push(Math.floor(w.s.startUs / 1000));
-        days.set(p.id, list);
-      }
-    }
-    for (const [poolId, ts] of days) {
-      let cache = partitions.get(poolId);
-      if (!cache) partitions.set(poolId, cache = new PartitionCache(poolTable(poolId)));
-      await cache.ensure(db, ts);
-    }
-    const rows = buildRows(written);
-    await db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += 5000) await insertRequestRows(tx, rows.slice(i, i + 5000));
-      await deletePending(tx, freed);
-    });
-  };
+  const writeRows = (written: WrittenRequest[], freed: number[]) =>
+    writeRequestRows(db, partitions, written, (tx) => deletePending(tx, freed));
 
   const writeFiles = async (due: DueRequest[]): Promise<WrittenRequest[]> => {
     const byDay = new Map<string, { s: Summary[]; records: string[] }>();

@@ -6,8 +6,8 @@
  * @module
  */
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "@sonde/shared/db";
-import { columnsFor, type LogPool } from "./log_pools.ts";
+import { type Database, PartitionCache } from "@sonde/shared/db";
+import { columnsFor, type LogPool, poolTable } from "./log_pools.ts";
 import type { RecordLocation } from "./segment_writer.ts";
 import type { Summary } from "./summarize.ts";
 
@@ -79,4 +79,34 @@ export function buildRows(written: WrittenRequest[]): RequestRow[] {
       file_length: loc.length,
     }))
   );
+}
+
+/**
+ * Creates missing day partitions, then in one transaction inserts the rows of `written` and runs
+ * `also(tx)` (the deletion of freed pending rows).
+ */
+export async function writeRequestRows(
+  db: Kysely<Database>,
+  partitions: Map<number, PartitionCache>,
+  written: WrittenRequest[],
+  also: (tx: Transaction<Database>) => Promise<void>,
+): Promise<void> {
+  const days = new Map<number, number[]>();
+  for (const w of written) {
+    for (const p of w.pools) {
+      const list = days.get(p.id) ?? [];
+      list.push(Math.floor(w.s.startUs / 1000));
+      days.set(p.id, list);
+    }
+  }
+  for (const [poolId, ts] of days) {
+    let cache = partitions.get(poolId);
+    if (!cache) partitions.set(poolId, cache = new PartitionCache(poolTable(poolId)));
+    await cache.ensure(db, ts);
+  }
+  const rows = buildRows(written);
+  await db.transaction().execute(async (tx) => {
+    for (let i = 0; i < rows.length; i += 5000) await insertRequestRows(tx, rows.slice(i, i + 5000));
+    await also(tx);
+  });
 }
