@@ -4,6 +4,7 @@ import type { RequestRow } from "../shared/wire/api.ts";
 import { storeTest } from "./helpers/store.ts";
 import { assert, assertEquals, assertRejects } from "./helpers/assert.ts";
 import { createWorker } from "../worker/worker.ts";
+import { rollupBuckets, SLOT_MS } from "../worker/query/statistics.ts";
 import { fixtureAssembler, fixtureSpecs, insertAgents, rid, T0_US } from "./worker_fixture.ts";
 
 logSink.level = "error";
@@ -163,6 +164,21 @@ storeTest("statistics count, rate errors, take percentiles and group", async (st
     groupBy: "user",
   });
   assertEquals(byUser.groups.map((g) => [g.key, g.count]).sort(), [["alice", 4], ["bob", 4], ["carol", 4]]);
+  // the rollup kept by the insert trigger agrees with the rows
+  const aligned = { pool: 1, from: Math.floor(FROM / SLOT_MS) * SLOT_MS, to: 0, bucketMs: 1_800_000 };
+  aligned.to = aligned.from + 2 * 3_600_000;
+  const exact = (await worker.statistics(aligned)).buckets;
+  const rolled = await rollupBuckets(store.db, aligned);
+  assertEquals(rolled.reduce((n, b) => n + b.count, 0), 12);
+  assertEquals(
+    rolled.map((b) => [b.ts, b.count, b.errorRate]),
+    exact.map((b) => [b.ts, b.count, b.errorRate]),
+  );
+  for (const [i, b] of rolled.entries()) {
+    for (const k of ["p50Us", "p95Us", "p99Us"] as const) {
+      assert(Math.abs(b[k] - exact[i]![k]) / exact[i]![k] <= 0.021, `${k}: ${b[k]} vs ${exact[i]![k]}`);
+    }
+  }
   await assertRejects(
     () => worker.statistics({ pool: 1, from: FROM, to: FROM + 3 * 3_600_000, bucketMs: 1000 }),
     "buckets",

@@ -18,7 +18,7 @@ import { listAgents } from "./query/agents.ts";
 import { listLogPools } from "./query/log_pools.ts";
 import { listRequests } from "./query/requests.ts";
 import { type RecordReader, requestDetail } from "./query/request_detail.ts";
-import { statistics } from "./query/statistics.ts";
+import { pruneStatistics, statistics } from "./query/statistics.ts";
 import { AgentNames } from "./query/request_row.ts";
 import { LiveHub, type LiveStats } from "./live/live_hub.ts";
 import { RequestTableSource } from "./live/table_source.ts";
@@ -73,7 +73,8 @@ export interface WorkerOptions {
   liveCapacity?: number;
   /** Poll period of the request table for the live view (default 1000 ms; 0 disables polling). */
   livePollMs?: number;
-  /** Check period for sessions whose time is up (default 30 s; 0 disables). */
+  /** Period of the sweep that stops sessions whose time is up and drops statistics rollup rows past
+   * their pool's retention (default 30 s; 0 disables). */
   sessionSweepMs?: number;
   /** Reads a request record (default: the Server's segment reader). */
   read?: RecordReader;
@@ -98,6 +99,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const sweep = sweepMs > 0
     ? setInterval(() => {
       sessions.finishExpired().catch((e) => log.warn("session sweep failed", { error: errorMessage(e) }));
+      pruneStatistics(db).catch((e) => log.warn("statistics pruning failed", { error: errorMessage(e) }));
     }, sweepMs)
     : undefined;
   return {

@@ -39,6 +39,7 @@ export interface Database {
   telemetry_pending: TelemetryPendingTable;
   recording_session: RecordingSessionTable;
   session_request: SessionRequestTable;
+  request_stat_10m: RequestStat10mTable;
   notification_channel: NotificationChannelTable;
   notification_rule: NotificationRuleTable;
   maintenance_window: MaintenanceWindowTable;
@@ -350,4 +351,14 @@ export interface NotificationOutboxTable {
   last_error: string | null;
   created_at: DefaultTimestamp;
   sent_at: Timestamp | null;
+}
+
+/** Statistics rollup kept by a trigger on `request`: requests and errors per pool, 10-minute slot and
+ * 2 % duration bin (`floor(ln(µs) * 50)`). */
+export interface RequestStat10mTable {
+  log_pool_id: number;
+  slot: Timestamp;
+  bin: number;
+  n: number;
+  errors: number;
 }

@@ -20,6 +20,9 @@ export class DurationHistogram {
   readonly #bins = new Map<number, number>();
   total = 0;
 
+  /** `binsPerE`: bins per factor e of the bin numbers added (100 for {@linkcode BIN_SQL}). */
+  constructor(readonly binsPerE: number = BINS_PER_E) {}
+
   /** Adds `n` durations of bin `bin`. */
   add(bin: number, n: number): void {
     this.#bins.set(bin, (this.#bins.get(bin) ?? 0) + n);
@@ -32,18 +35,18 @@ export class DurationHistogram {
     const bins = [...this.#bins.entries()].sort((a, b) => a[0] - b[0]);
     const rank = p * (this.total - 1); // 0-based position among the sorted values
     const lo = Math.floor(rank);
-    const vLo = valueAt(bins, lo);
-    const vHi = lo + 1 < this.total ? valueAt(bins, lo + 1) : vLo;
+    const vLo = valueAt(bins, lo, this.binsPerE);
+    const vHi = lo + 1 < this.total ? valueAt(bins, lo + 1, this.binsPerE) : vLo;
     return vLo + (vHi - vLo) * (rank - lo);
   }
 }
 
 /** Estimate of the `k`-th smallest value: the values of a bin spread evenly across it. */
-function valueAt(bins: [number, number][], k: number): number {
+function valueAt(bins: [number, number][], k: number, binsPerE: number): number {
   let before = 0;
   for (const [bin, n] of bins) {
-    if (k < before + n) return Math.exp((bin + (k - before + 0.5) / n) / BINS_PER_E);
+    if (k < before + n) return Math.exp((bin + (k - before + 0.5) / n) / binsPerE);
     before += n;
   }
-  return Math.exp((bins[bins.length - 1]![0] + 1) / BINS_PER_E);
+  return Math.exp((bins[bins.length - 1]![0] + 1) / binsPerE);
 }

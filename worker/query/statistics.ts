@@ -1,6 +1,7 @@
 /**
  * Request statistics of a log pool: per time bucket the count, error rate and duration percentiles
- * (`percentile_cont` up to {@linkcode EXACT_MAX_ROWS} rows, else from duration histograms within 1 %),
+ * (`percentile_cont` up to {@linkcode EXACT_MAX_ROWS} rows; beyond, from the 10-minute rollup table
+ * within 2 % when range and bucket are whole slots, else from duration histograms within 1 %),
  * the slowest requests, and the same figures grouped by application, agent, status or a column. Three
  * queries over the pool's day partitions, run in parallel.
  * @module
@@ -90,7 +91,11 @@ export async function statistics(
   const exact = Number(probe.rows[0]?.n ?? 0) <= EXACT_MAX_ROWS;
   const g = q.groupBy === undefined ? undefined : groupKey(q.groupBy);
   const [buckets, slow, groups] = await Promise.all([
-    exact ? withSortMemory(db, (tx) => exactBuckets(tx, where, bucket)) : histogramBuckets(db, where, bucket),
+    exact
+      ? withSortMemory(db, (tx) => exactBuckets(tx, where, bucket))
+      : rollupAligned(q)
+      ? rollupBuckets(db, q)
+      : histogramBuckets(db, where, bucket),
     sql<DbRequestRow>`select ${ROW_COLUMNS} from request where ${where}
       order by duration_us desc, start_ts desc, request_id desc limit ${TOP_SLOW}`.execute(db),
     g && (exact ? withSortMemory(db, (tx) => exactGroups(tx, where, g)) : histogramGroups(db, where, g)),
@@ -107,6 +112,48 @@ export async function statistics(
 }
 
 type Frag = RawBuilder<unknown>;
+
+/** Slot of the `request_stat_10m` rollup (migration 0005). */
+export const SLOT_MS = 600_000;
+const ROLLUP_BINS_PER_E = 50;
+
+/** Deletes rollup rows older than their log pool's retention (request partitions are dropped by day). */
+export async function pruneStatistics(db: Kysely<Database>): Promise<void> {
+  await sql`delete from request_stat_10m s using log_pool p
+    where s.log_pool_id = p.id and s.slot < now() - make_interval(days => p.retention_days)`.execute(db);
+}
+
+/** Whether the rollup can answer `q`: range and bucket on whole 10-minute slots. */
+export function rollupAligned(q: StatisticsQuery): boolean {
+  return q.from % SLOT_MS === 0 && q.to % SLOT_MS === 0 && q.bucketMs % SLOT_MS === 0;
+}
+
+/** Buckets from the 10-minute rollup: counts and error rates exact, percentiles within 2 %. */
+export async function rollupBuckets(db: Kysely<Database>, q: StatisticsQuery): Promise<Bucket[]> {
+  const r = await db.selectFrom("request_stat_10m").select(["slot", "bin", "n", "errors"])
+    .where("log_pool_id", "=", q.pool).where("slot", ">=", new Date(q.from)).where(
+      "slot",
+      "<",
+      new Date(q.to),
+    )
+    .execute();
+  const by = new Map<number, { hist: DurationHistogram; errors: number }>();
+  for (const row of r) {
+    const b = q.from + Math.floor((new Date(row.slot).getTime() - q.from) / q.bucketMs) * q.bucketMs;
+    let e = by.get(b);
+    if (!e) by.set(b, e = { hist: new DurationHistogram(ROLLUP_BINS_PER_E), errors: 0 });
+    e.hist.add(Number(row.bin), Number(row.n));
+    e.errors += Number(row.errors);
+  }
+  return [...by.entries()].sort((x, y) => x[0] - y[0]).map(([ts, { hist, errors }]) => ({
+    ts,
+    count: hist.total,
+    errorRate: hist.total === 0 ? 0 : errors / hist.total,
+    p50Us: hist.percentile(0.5),
+    p95Us: hist.percentile(0.95),
+    p99Us: hist.percentile(0.99),
+  }));
+}
 
 async function exactBuckets(db: Kysely<Database>, where: Frag, bucket: Frag): Promise<Bucket[]> {
   const r = await sql<

@@ -27,6 +27,28 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index request_id_idx on request (log_pool_id, request_id)`.execute(db);
   await sql`create index request_status_idx on request (log_pool_id, status, start_ts)`.execute(db);
   await sql`create index request_columns_idx on request using gin (columns jsonb_path_ops)`.execute(db);
+  // Statistics rollup: per log pool, 10-minute slot and 2 % duration bin, the count and the errors,
+  // kept by a statement trigger over the inserted rows (one aggregated upsert per insert statement).
+  await sql`create table request_stat_10m (
+    log_pool_id int4 not null,
+    slot timestamptz not null,
+    bin int2 not null,
+    n int4 not null,
+    errors int4 not null,
+    primary key (log_pool_id, slot, bin)
+  )`.execute(db);
+  await sql.raw(`create function request_stat_rollup() returns trigger language plpgsql as $f$
+    begin
+      insert into request_stat_10m (log_pool_id, slot, bin, n, errors)
+      select log_pool_id, date_bin('10 minutes', start_ts, timestamptz '2000-01-01 00:00:00+00'),
+        floor(ln(greatest(duration_us, 1)) * 50)::int2, count(*), count(*) filter (where status = 'error')
+      from new_rows group by 1, 2, 3 order by 1, 2, 3
+      on conflict (log_pool_id, slot, bin) do update
+        set n = request_stat_10m.n + excluded.n, errors = request_stat_10m.errors + excluded.errors;
+      return null;
+    end $f$`).execute(db);
+  await sql`create trigger request_stat_rollup after insert on request referencing new table as new_rows
+    for each statement execute function request_stat_rollup()`.execute(db);
   await sql`create table recording_session (
     id text primary key,
     app_name text,
@@ -54,6 +76,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table if exists session_request`.execute(db);
   await sql`drop table if exists recording_session`.execute(db);
+  await sql`drop trigger if exists request_stat_rollup on request`.execute(db);
+  await sql`drop function if exists request_stat_rollup()`.execute(db);
+  await sql`drop table if exists request_stat_10m`.execute(db);
   for (
     const i of [
       "request_id_idx",
