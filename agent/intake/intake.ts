@@ -13,6 +13,7 @@ import { IntakeError, readBody } from "./body.ts";
 import { decodeTraceRequest } from "./otlp_proto.ts";
 import { parseTraceRequestJson } from "./otlp_json.ts";
 import { spansToEvents } from "./otlp_events.ts";
+import { traceResponseJson, traceResponseProto } from "./otlp_response.ts";
 import { IntakeCounters, type IntakeStats } from "./stats.ts";
 
 export type { IntakeStats };
@@ -40,7 +41,6 @@ export interface Intake extends Service {
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
-const EMPTY = new Uint8Array(0);
 
 function parseJson(body: Uint8Array): unknown {
   try {
@@ -122,10 +122,15 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
     counters.spans += converted.spans;
     counters.invalidSpans += converted.invalidSpans;
     deliver(converted.events);
+    const why = converted.invalidSpans > 0
+      ? `${converted.invalidSpans} spans have an invalid (all-zero or wrongly sized) trace id or span id`
+      : "";
     if (proto) {
-      return c.body(EMPTY, 200, { "content-type": "application/x-protobuf" });
+      return c.body(traceResponseProto(converted.invalidSpans, why), 200, {
+        "content-type": "application/x-protobuf",
+      });
     }
-    return c.json({ partialSuccess: {} });
+    return c.json(traceResponseJson(converted.invalidSpans, why));
   });
   app.notFound((c) => c.json({ error: `No intake at ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

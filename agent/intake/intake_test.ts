@@ -108,3 +108,38 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "OTLP spans with invalid ids are reported as partial success",
+  ...opts,
+  fn: async () => {
+    const got: TelemetryEvent[] = [];
+    const intake = await startIntake({
+      listen: { port: 0 },
+      sink: { events: (b) => (got.push(...b.events), true) },
+    });
+    try {
+      const span = (traceId: string) => ({
+        traceId,
+        spanId: "00f067aa0ba902b7",
+        name: "x",
+        startTimeUnixNano: "1000",
+        endTimeUnixNano: "2000",
+      });
+      const body = {
+        resourceSpans: [{
+          scopeSpans: [{ spans: [span("0".repeat(32)), span("4bf92f3577b34da6a3ce929d0e0e4736")] }],
+        }],
+      };
+      const r = await post(intake.port, "/v1/traces", JSON.stringify(body), {
+        "content-type": "application/json",
+      });
+      assertEquals(r.status, 200);
+      assertEquals(JSON.parse(r.text).partialSuccess.rejectedSpans, "1");
+      assertEquals(got.length, 2);
+      assertEquals(intake.stats().invalidSpans, 1);
+    } finally {
+      await intake.stop();
+    }
+  },
+});

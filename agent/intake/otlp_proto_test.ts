@@ -2,6 +2,8 @@ import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { decodeTraceRequest } from "./otlp_proto.ts";
 import { spansToEvents } from "./otlp_events.ts";
 import { encodeTraceRequest, realisticBody } from "./proto_fixture.ts";
+import { traceResponseProto } from "./otlp_response.ts";
+import { ProtoReader } from "./protobuf.ts";
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -63,4 +65,17 @@ Deno.test("protobuf decoder survives random, truncated and mutated input (fuzz)"
   }
   assert(rejected > 1000, `most garbage is rejected (${rejected})`);
   assert(accepted > 0);
+});
+
+Deno.test("partial success response decodes as ExportTraceServiceResponse", () => {
+  const body = traceResponseProto(3, "bad ids");
+  const r = new ProtoReader(body);
+  const [f, w] = r.tag();
+  assertEquals([f, w], [1, 2]);
+  const inner = r.message();
+  assertEquals(inner.tag(), [1, 0]);
+  assertEquals(inner.varint(), 3);
+  assertEquals(inner.tag(), [2, 2]);
+  assertEquals(inner.string(), "bad ids");
+  assertEquals(traceResponseProto(0, "").length, 0);
 });
