@@ -70,6 +70,11 @@ storeTest(
       // sessions through the API
       const s = await remote.startSession!({ level: 60, appName: "shop", description: "via rpc" });
       assertEquals((await remote.sessions!()).map((x) => x.id), [s.id]);
+      assertEquals((await remote.activeSessions()).map((x) => [x.id, x.appName, x.level]), [[
+        s.id,
+        "shop",
+        60,
+      ]]);
 
       // live: two remote subscribers each get every row once
       const got: RequestRow[][] = [[], []];

@@ -20,8 +20,13 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { errorMessage, NotFoundError, SondeError, ValidationError } from "../errors.ts";
 import type { Backend, RequestRow } from "./api.ts";
+import type { TelemetrySession } from "./agent_config.ts";
 
-/** Every method callable as `POST /rpc/<method>` (all of {@linkcode Backend} but `live`). */
+/** A remote Worker: the {@linkcode Backend} plus the running recording sessions for the Server. */
+export type RemoteBackend = Backend & { activeSessions(): Promise<TelemetrySession[]> };
+
+/** Every method callable as `POST /rpc/<method>`: all of {@linkcode Backend} but `live`, plus the
+ * Worker's `activeSessions` (what the Server puts into agent configurations). */
 export const RPC_METHODS = [
   "statusTree",
   "service",
@@ -46,6 +51,7 @@ export const RPC_METHODS = [
   "importSession",
   "sessionRequests",
   "sessionRequest",
+  "activeSessions",
 ] as const;
 
 /** The error body of a failed call. */
@@ -324,7 +330,7 @@ export function createRemoteBackend(
       stopped = true;
     };
   };
-  const remote: Backend = { live } as Backend;
+  const remote = { live } as RemoteBackend;
   for (const m of RPC_METHODS) {
     (remote as unknown as Record<string, unknown>)[m] = (...args: unknown[]) => call(m, args);
   }
