@@ -266,7 +266,7 @@ export function createRemoteBackend(
   client: RpcClient,
   baseUrl: string,
   opts: RemoteBackendOptions = {},
-): Backend {
+): RemoteBackend {
   const base = baseUrl.replace(/\/+$/, "");
   const call = async <T>(method: string, args: unknown[], timeoutMs?: number): Promise<T> => {
     const res = await client.request(`${base}/rpc/${method}`, {
