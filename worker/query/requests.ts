@@ -169,7 +169,8 @@ export async function listRequests(
   const byDuration = sort.endsWith("duration");
   if (q.cursor) {
     const [d, s, id] = decodeCursor(q.cursor);
-    const ts = sql`${isoMicros(s)}::text::timestamptz`; // as text: the driver would round a timestamptz parameter to ms
+    // sent as text: the driver would round a timestamptz parameter to milliseconds
+    const ts = sql`${isoMicros(s)}::text::timestamptz`;
     const op = sql.raw(desc ? "<" : ">");
     conds.push(
       byDuration
