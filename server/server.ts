@@ -113,14 +113,14 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     log: log.child("pull"),
     metrics,
     active: () => lease.held,
-    configFor: async (agentId) => {
-      const telemetry = await telemetryConfig();
-      const key = JSON.stringify(telemetry);
+    configVersion: async () => {
+      const key = JSON.stringify(await telemetryConfig());
       // a recording session started or stopped, or a new application appeared: a new version for all
       if (lastTelemetry !== undefined && key !== lastTelemetry) await config.bumpVersion();
       lastTelemetry = key;
-      return config.agentConfig(agentId, telemetry);
+      return config.version();
     },
+    configFor: async (agentId) => config.agentConfig(agentId, await telemetryConfig()),
     afterCycle: async () => {
       await evaluator.evaluate();
     },

@@ -54,6 +54,8 @@ export interface PullDeps {
   metrics: Metrics;
   /** Configuration for one agent, or undefined when it has none yet. */
   configFor(agentId: number): Promise<DesiredConfig | undefined>;
+  /** The configuration version agents should run; read once per cycle (default: ask `configFor`). */
+  configVersion?: () => Promise<number>;
   /** Whether this server may pull now (the standby lease); default always. */
   active?: () => boolean;
   /** Called after each cycle (status re-evaluation). */
@@ -97,6 +99,8 @@ export class PullScheduler {
   #nextTry = new Map<number, number>();
   #cycles = new Map<number, number>();
   #group: GroupCommitter;
+  /** The configuration version of the running cycle. */
+  #version: number | undefined;
   readonly options: PullOptions;
 
   constructor(private readonly deps: PullDeps, options: Partial<PullOptions> = {}) {
@@ -238,10 +242,12 @@ export class PullScheduler {
       });
       agent.config_version = status.configVersion ?? 0;
     }
-    const desired = await this.deps.configFor(agent.id);
-    if (desired && desired.version !== agent.config_version) {
-      await api.pushConfig(agent.address, desired.version, desired.config);
-      fields.config_version = desired.version;
+    if (this.#version === undefined || this.#version !== agent.config_version) {
+      const desired = await this.deps.configFor(agent.id);
+      if (desired && desired.version !== agent.config_version) {
+        await api.pushConfig(agent.address, desired.version, desired.config);
+        fields.config_version = desired.version;
+      }
     }
     if (agent.state !== "ok") {
       this.deps.log.info("agent reachable", { agent: agent.name, address: agent.address });
