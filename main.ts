@@ -15,6 +15,7 @@ import { journalIntake } from "./agent/journal_intake.ts";
 import { startServer } from "./server/server.ts";
 import { registerAgents } from "./server/register.ts";
 import { createAssembler } from "./server/telemetry/assembler.ts";
+import { startEcomm } from "./server/ecomm/ecomm.ts";
 import { createWorker } from "./worker/worker.ts";
 import { composeBackend } from "./web/compose.ts";
 import { createWebApp, ensureFirstAdmin } from "./web/app.ts";
@@ -77,14 +78,26 @@ const services = await startProcess("start", async (started) => {
 
   const worker = createWorker({ store, dataDir: c.data });
   started.push(worker);
-  const assembler = await createAssembler({ store, dataDir: c.data });
-  const server = await startServer({
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  const assembler = await createAssembler({
+    store,
+    dataDir: c.data,
+    // applications registering through the SDK get their service groups and services
+    onRegistration: (app) =>
+      void server?.config.ensureAppServices(app, null).catch((e) =>
+        log.warn("cannot register application", { app: app.appName, error: String(e) })
+      ),
+  });
+  const ecomm = startEcomm({ store });
+  started.push(ecomm);
+  server = await startServer({
     store,
     identity: await ensureServiceIdentity(etc, "server"),
     assembler,
     pull: { intervalMs: c.pullInterval },
     counterIntervalMs: c.counterInterval,
     sessions: () => worker.activeSessions(),
+    onStatusChange: () => ecomm.wake(),
   });
   started.push(server);
 

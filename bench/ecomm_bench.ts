@@ -1,13 +1,12 @@
 /**
  * Ecomm throughput on a real PostgreSQL: 2,000 status events decided against a rule and enqueued,
- * then delivered to a local webhook receiver. `deno run -A tests/ecomm_outbox_benchmark.ts` prints
+ * then delivered to a local webhook receiver. `deno task bench ecomm` prints
  * `BENCH ecomm_enqueue_events_per_s` and `BENCH ecomm_webhook_deliveries_per_s` (median of 3 runs).
- * (Kept under tests/ because bench/ is not Ecomm's folder; `bench/ecomm_bench.ts` can import it.)
  */
-import { median, report } from "../bench/median.ts";
+import { median, report } from "./median.ts";
 import { startEcomm } from "../server/ecomm/ecomm.ts";
-import { openTestStore } from "./helpers/store.ts";
-import { addChannel, addRule, startReceiver } from "./ecomm_fixture.ts";
+import { openTestStore } from "../tests/helpers/store.ts";
+import { addChannel, addRule, startReceiver } from "../tests/ecomm_fixture.ts";
 
 const EVENTS = 2000;
 const enqueueRates: number[] = [];

@@ -42,6 +42,11 @@ async function simAgents(count: number, backlog: number, everyMs: number) {
   const { agents } = JSON.parse(buf.split("\n")[0]!) as { agents: { name: string; address: string }[] };
   return {
     agents,
+    /** CPU seconds the simulated agents used so far. */
+    cpuS() {
+      const f = Deno.readTextFileSync(`/proc/${child.pid}/stat`).split(") ")[1]!.split(" ");
+      return (Number(f[11]) + Number(f[12])) / 100;
+    },
     async stop() {
       child.kill("SIGKILL");
       await child.status;
@@ -67,8 +72,9 @@ try {
     };
     for (let i = 0; i < 4; i++) {
       const c0 = cpuMs();
+      const s0 = sim.cpuS();
       const r = await server.scheduler.runCycle();
-      console.error(`  server CPU ${((cpuMs() - c0) / 1000).toFixed(2)} s`);
+      console.error(`  server CPU ${((cpuMs() - c0) / 1000).toFixed(2)} s, agents CPU ${(sim.cpuS() - s0).toFixed(2)} s`);
       if (r.failed > 0) console.error(`cycle ${i}: ${r.failed} of ${r.agents} agents failed`);
       if (i > 0) times.push(r.ms / 1000);
       console.error(`cycle ${i}: ${r.agents} agents, ${r.records} records, ${(r.ms / 1000).toFixed(2)} s`);

@@ -1,14 +1,14 @@
 /**
- * SONDE-MIB served by the standalone agent in this process: `deno run -A tests/snmp_benchmark.ts`
+ * SONDE-MIB served by the standalone agent in this process: `deno task bench snmp`
  * prints `BENCH snmp_get_13_scalars_p50_ms` (one GET of every agent scalar, net-snmp client over UDP,
  * median of 300) and `BENCH snmp_refresh_ms` (one refresh from a local status endpoint, median of 50).
  * (Kept under tests/ because bench/ is not the SNMP agent's folder.)
  */
 import snmp from "net-snmp";
-import { median, report } from "../bench/median.ts";
+import { median, report } from "./median.ts";
 import { startSnmpAgent } from "../agent/snmp/snmp_agent.ts";
 import { standaloneFrontend } from "../agent/snmp/standalone.ts";
-import { freePort } from "./helpers/postgres.ts";
+import { freePort } from "../tests/helpers/postgres.ts";
 import { createLogger, logSink } from "../shared/log.ts";
 
 logSink.level = "warn";

@@ -10,6 +10,11 @@ import { runServices, startProcess } from "@sonde/shared/service";
 import { ensureServiceIdentity } from "@sonde/shared/trust";
 import { createBackendRouter } from "@sonde/shared/wire/api_rpc";
 import { startServer } from "./server.ts";
+import { createAssembler } from "./telemetry/assembler.ts";
+import type { ServerHandle } from "./server.ts";
+import { createLogger } from "@sonde/shared/log";
+
+const regLog = createLogger("server");
 import { readAgentsFile, SERVER_SCHEMA } from "./settings.ts";
 import { registerAgents } from "./register.ts";
 
@@ -24,9 +29,19 @@ const services = await startProcess("server", async (started) => {
   const identity = await ensureServiceIdentity(etc, "server");
   const store = await openStore({ databaseUrl: c.databaseUrl, dataDir: c.data });
   started.push({ name: "store", stop: () => store.close() });
-  const server = await startServer({
+  let handle: ServerHandle | undefined;
+  const assembler = await createAssembler({
+    store,
+    dataDir: c.data,
+    onRegistration: (app) =>
+      void handle?.config.ensureAppServices(app, null).catch((e) =>
+        regLog.warn("cannot register application", { app: app.appName, error: String(e) })
+      ),
+  });
+  const server = handle = await startServer({
     store,
     identity,
+    assembler,
     pull: { intervalMs: c.pullInterval, concurrency: c.pullConcurrency },
     leaseTtlMs: c.leaseTtl,
     counterIntervalMs: c.counterInterval,
