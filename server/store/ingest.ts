@@ -103,8 +103,9 @@ function parse(item: IngestItem): Parsed {
           else result.rejected++;
           break;
         case RecordKind.Events:
-          if (Array.isArray((value as EventBatch).events)) events.push(...(value as EventBatch).events);
-          else result.rejected++;
+          if (Array.isArray((value as EventBatch).events)) {
+            for (const e of (value as EventBatch).events) events.push(e);
+          } else result.rejected++;
           break;
         case RecordKind.Notice: {
           const n = value as AgentNotice;
