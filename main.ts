@@ -78,7 +78,7 @@ const services = await startProcess("start", async (started) => {
 
   const worker = createWorker({ store, dataDir: c.data });
   started.push(worker);
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined = undefined;
   const assembler = await createAssembler({
     store,
     dataDir: c.data,

@@ -74,7 +74,9 @@ try {
       const c0 = cpuMs();
       const s0 = sim.cpuS();
       const r = await server.scheduler.runCycle();
-      console.error(`  server CPU ${((cpuMs() - c0) / 1000).toFixed(2)} s, agents CPU ${(sim.cpuS() - s0).toFixed(2)} s`);
+      console.error(
+        `  server CPU ${((cpuMs() - c0) / 1000).toFixed(2)} s, agents CPU ${(sim.cpuS() - s0).toFixed(2)} s`,
+      );
       if (r.failed > 0) console.error(`cycle ${i}: ${r.failed} of ${r.agents} agents failed`);
       if (i > 0) times.push(r.ms / 1000);
       console.error(`cycle ${i}: ${r.agents} agents, ${r.records} records, ${(r.ms / 1000).toFixed(2)} s`);
