@@ -98,7 +98,10 @@ export async function statistics(
       : histogramBuckets(db, where, bucket),
     sql<DbRequestRow>`select ${ROW_COLUMNS} from request where ${where}
       order by duration_us desc, start_ts desc, request_id desc limit ${TOP_SLOW}`.execute(db),
-    g && (exact ? withSortMemory(db, (tx) => exactGroups(tx, where, g)) : histogramGroups(db, where, g)),
+    g &&
+    (exact
+      ? withSortMemory(db, (tx) => exactGroups(tx, where, g))
+      : withSortMemory(db, (tx) => histogramGroups(tx, where, g))),
   ]);
   let names = new Map<number, string>();
   if (q.groupBy === "agent" && groups) names = await agents.names(groups.map((r) => Number(r.key)));
