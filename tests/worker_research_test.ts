@@ -43,11 +43,18 @@ storeTest("research filters, searches, sorts and pages exactly", async (store) =
     ids(orders17.rows).sort(),
     specs.filter((s) => s.url === "/api/orders/17").map((s) => s.id).sort(),
   );
-  const prefix = await worker.requests({ ...base, q: "ORD car" });
+  // prefixes, any case, all words: "INV" matches "invoice" (billing tier events), "car" matches carol
+  const prefix = await worker.requests({ ...base, q: "INV car" });
   assertEquals(
     ids(prefix.rows).sort(),
-    specs.filter((s) => s.user === "carol" && s.url.includes("orders")).map((s) => s.id).sort(),
+    specs.filter((s) => s.user === "carol" && s.billing).map((s) => s.id).sort(),
   );
+  // event texts are searchable too: "invoice" appears only in the billing tier's events, "failed" only
+  // in the LEAVE event of requests with a warning or an error
+  const invoice = await worker.requests({ ...base, q: "invoice" });
+  assertEquals(ids(invoice.rows).sort(), specs.filter((s) => s.billing).map((s) => s.id).sort());
+  const failed = await worker.requests({ ...base, q: "failed" });
+  assertEquals(ids(failed.rows).sort(), specs.filter((s) => s.status !== "ok").map((s) => s.id).sort());
   const billing = await worker.requests({ ...base, app: "billing" });
   assertEquals(ids(billing.rows).sort(), specs.filter((s) => s.billing).map((s) => s.id).sort());
   const hostB = await worker.requests({ ...base, agent: "host-b" });

@@ -28,6 +28,26 @@ export interface RequestRow {
   file: string;
   file_offset: number;
   file_length: number;
+  /** Event texts and string parameter values for full-text search (deduplicated, at most 2 KB). */
+  search_text: string;
+}
+
+const SEARCH_TEXT_MAX = 2048;
+
+/** Words a user may search for: event texts and string parameter values, each once, in order. */
+export function searchText(events: { text: string; params?: { type: string; value: unknown }[] }[]): string {
+  const seen = new Set<string>();
+  let out = "";
+  const add = (v: string) => {
+    if (v === "" || seen.has(v) || out.length >= SEARCH_TEXT_MAX) return;
+    seen.add(v);
+    out += (out ? " " : "") + v.slice(0, SEARCH_TEXT_MAX - out.length);
+  };
+  for (const e of events) {
+    add(e.text);
+    for (const p of e.params ?? []) if (p.type === "string") add(String(p.value));
+  }
+  return out;
 }
 
 /** Inserts rows, skipping any whose key `(log_pool_id, start_ts, request_id)` exists. */
@@ -37,13 +57,13 @@ export async function insertRequestRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   await sql`insert into request (log_pool_id, start_ts, request_id, name, duration_us, status, event_count,
-      agents, applications, tiers, columns, file, file_offset, file_length)
+      agents, applications, tiers, columns, file, file_offset, file_length, search_text)
     select log_pool_id, start_ts, request_id, name, duration_us, status, event_count,
-      agents, applications, tiers, columns, file, file_offset, file_length
+      agents, applications, tiers, columns, file, file_offset, file_length, search_text
     from jsonb_to_recordset(cast(${JSON.stringify(rows)}::text as jsonb)) as x(
       log_pool_id int4, start_ts timestamptz, request_id text, name text, duration_us int8, status text,
       event_count int4, agents jsonb, applications jsonb, tiers jsonb, columns jsonb, file text,
-      file_offset int8, file_length int4)
+      file_offset int8, file_length int4, search_text text)
     on conflict (log_pool_id, start_ts, request_id) do nothing`.execute(db);
 }
 
@@ -77,6 +97,7 @@ export function buildRows(written: WrittenRequest[]): RequestRow[] {
       file: loc.file,
       file_offset: loc.offset,
       file_length: loc.length,
+      search_text: searchText(s.events),
     }))
   );
 }
