@@ -1,8 +1,7 @@
 /**
- * Daily partitions: created ahead of time and dropped when expired. Retention never runs a bulk
- * `DELETE`; a whole day goes with `DROP TABLE`.
- *
- * Partition names are `<parent>_pYYYYMMDD`, ranges are `[day 00:00 UTC, next day 00:00 UTC)`.
+ * Time partitions: daily (`<parent>_pYYYYMMDD`) for high-volume tables and monthly
+ * (`<parent>_mYYYYMM`) for long-retention ones, created ahead of time and dropped when expired.
+ * Retention never runs a bulk `DELETE`; a whole day or month goes with `DROP TABLE`.
  * @module
  */
 import { type Kysely, sql } from "kysely";
@@ -20,9 +19,48 @@ export function dayKey(t: Date | number): string {
   return dayStart(t).toISOString().slice(0, 10).replaceAll("-", "");
 }
 
-function partitionName(parent: string, day: Date): string {
-  return `${parent}_p${dayKey(day)}`;
+/** Start of the UTC month containing `t`. */
+export function monthStart(t: Date | number): Date {
+  const d = new Date(typeof t === "number" ? t : t.getTime());
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
 }
+
+/** One time partition; `day` is the first day it holds. */
+export interface DayPartition {
+  name: string;
+  day: Date;
+}
+
+/** How one kind of partition is named and how long it spans. */
+interface Period {
+  /** Name suffix of the partition starting at `start`. */
+  suffix(start: Date): string;
+  /** Parses a suffix back to its start, or undefined. */
+  parse(suffix: string): Date | undefined;
+  /** Start of the period `n` periods after the one containing `t`. */
+  start(t: Date | number, n: number): Date;
+}
+
+const DAY: Period = {
+  suffix: (d) => `_p${dayKey(d)}`,
+  parse: (s) => {
+    const m = /^_p(\d{4})(\d{2})(\d{2})$/.exec(s);
+    return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) : undefined;
+  },
+  start: (t, n) => new Date(dayStart(t).getTime() + n * DAY_MS),
+};
+
+const MONTH: Period = {
+  suffix: (d) => `_m${d.toISOString().slice(0, 7).replace("-", "")}`,
+  parse: (s) => {
+    const m = /^_m(\d{4})(\d{2})$/.exec(s);
+    return m ? new Date(`${m[1]}-${m[2]}-01T00:00:00Z`) : undefined;
+  },
+  start: (t, n) => {
+    const m = monthStart(t);
+    return new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + n, 1));
+  },
+};
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
@@ -30,146 +68,113 @@ function checkIdent(name: string): void {
   if (!IDENT.test(name)) throw new RangeError(`Invalid table name "${name}"`);
 }
 
-/**
- * Creates the daily partitions of `parent` covering `[from, from + days)`; existing ones are kept.
- * Returns the names created.
- */
-export async function ensureDayPartitions<T>(
+async function list<T>(db: Kysely<T>, parent: string, period: Period): Promise<DayPartition[]> {
+  checkIdent(parent);
+  const rows = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid
+    join pg_class p on p.oid = i.inhparent
+    where p.relname = ${parent}`.execute(db);
+  const out: DayPartition[] = [];
+  for (const { name } of rows.rows) {
+    const day = name.startsWith(parent) ? period.parse(name.slice(parent.length)) : undefined;
+    if (day) out.push({ name, day });
+  }
+  return out.sort((a, b) => a.day.getTime() - b.day.getTime());
+}
+
+async function ensure<T>(
+  db: Kysely<T>,
+  parent: string,
+  period: Period,
+  from: Date | number,
+  count: number,
+): Promise<string[]> {
+  const existing = new Set((await list(db, parent, period)).map((p) => p.name));
+  const created: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = period.start(from, i);
+    const name = parent + period.suffix(start);
+    if (existing.has(name)) continue;
+    const end = period.start(start, 1);
+    await sql`create table if not exists ${sql.id(name)} partition of ${sql.id(parent)}
+      for values from (${sql.lit(start.toISOString())}) to (${sql.lit(end.toISOString())})`.execute(db);
+    created.push(name);
+  }
+  return created;
+}
+
+async function dropExpired<T>(
+  db: Kysely<T>,
+  parent: string,
+  period: Period,
+  retentionMs: number,
+  now: Date | number,
+): Promise<string[]> {
+  const cutoff = (typeof now === "number" ? now : now.getTime()) - retentionMs;
+  const dropped: string[] = [];
+  for (const p of await list(db, parent, period)) {
+    if (period.start(p.day, 1).getTime() <= cutoff) {
+      await sql`drop table if exists ${sql.id(p.name)}`.execute(db);
+      dropped.push(p.name);
+    }
+  }
+  return dropped;
+}
+
+/** Creates the daily partitions of `parent` covering `[from, from + days)`; returns the names created. */
+export function ensureDayPartitions<T>(
   db: Kysely<T>,
   parent: string,
   from: Date | number,
   days: number,
 ): Promise<string[]> {
-  checkIdent(parent);
-  const existing = new Set((await listDayPartitions(db, parent)).map((p) => p.name));
-  const created: string[] = [];
-  const first = dayStart(from).getTime();
-  for (let i = 0; i < days; i++) {
-    const start = new Date(first + i * DAY_MS);
-    const name = partitionName(parent, start);
-    if (existing.has(name)) continue;
-    const end = new Date(start.getTime() + DAY_MS);
-    await sql`create table if not exists ${sql.id(name)} partition of ${sql.id(parent)}
-      for values from (${sql.lit(start.toISOString())}) to (${sql.lit(end.toISOString())})`.execute(db);
-    created.push(name);
-  }
-  return created;
-}
-
-/** One daily partition. */
-export interface DayPartition {
-  name: string;
-  day: Date;
+  return ensure(db, parent, DAY, from, days);
 }
 
 /** Lists the daily partitions of `parent`, oldest first. */
-export async function listDayPartitions<T>(db: Kysely<T>, parent: string): Promise<DayPartition[]> {
-  checkIdent(parent);
-  const rows = await sql<{ name: string }>`
-    select c.relname as name from pg_inherits i
-    join pg_class c on c.oid = i.inhrelid
-    join pg_class p on p.oid = i.inhparent
-    where p.relname = ${parent}`.execute(db);
-  const out: DayPartition[] = [];
-  const re = new RegExp(`^${parent}_p(\\d{4})(\\d{2})(\\d{2})$`);
-  for (const { name } of rows.rows) {
-    const m = re.exec(name);
-    if (m) out.push({ name, day: new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) });
-  }
-  return out.sort((a, b) => a.day.getTime() - b.day.getTime());
+export function listDayPartitions<T>(db: Kysely<T>, parent: string): Promise<DayPartition[]> {
+  return list(db, parent, DAY);
 }
 
-/**
- * Drops the daily partitions of `parent` whose whole day ends before `now - retentionMs`.
- * Returns the names dropped.
- */
-export async function dropExpiredPartitions<T>(
+/** Drops the daily partitions of `parent` whose whole day ends before `now - retentionMs`. */
+export function dropExpiredPartitions<T>(
   db: Kysely<T>,
   parent: string,
   retentionMs: number,
   now: Date | number = Date.now(),
 ): Promise<string[]> {
-  const cutoff = (typeof now === "number" ? now : now.getTime()) - retentionMs;
-  const dropped: string[] = [];
-  for (const p of await listDayPartitions(db, parent)) {
-    if (p.day.getTime() + DAY_MS <= cutoff) {
-      await sql`drop table if exists ${sql.id(p.name)}`.execute(db);
-      dropped.push(p.name);
-    }
-  }
-  return dropped;
+  return dropExpired(db, parent, DAY, retentionMs, now);
 }
 
-/** Start of the UTC month containing `t`. */
-export function monthStart(t: Date | number): Date {
-  const d = new Date(typeof t === "number" ? t : t.getTime());
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-}
-
-/**
- * Creates monthly partitions (`<parent>_mYYYYMM`) of `parent` covering `months` months from the month
- * of `from`; used for long-retention tables (1-hour rollups). Returns the names created.
- */
-export async function ensureMonthPartitions<T>(
+/** Creates monthly partitions of `parent` for `months` months from the month of `from`. */
+export function ensureMonthPartitions<T>(
   db: Kysely<T>,
   parent: string,
   from: Date | number,
   months: number,
 ): Promise<string[]> {
-  checkIdent(parent);
-  const existing = new Set((await listMonthPartitions(db, parent)).map((p) => p.name));
-  const created: string[] = [];
-  const first = monthStart(from);
-  for (let i = 0; i < months; i++) {
-    const start = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + i, 1));
-    const end = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + i + 1, 1));
-    const name = `${parent}_m${start.toISOString().slice(0, 7).replace("-", "")}`;
-    if (existing.has(name)) continue;
-    await sql`create table if not exists ${sql.id(name)} partition of ${sql.id(parent)}
-      for values from (${sql.lit(start.toISOString())}) to (${sql.lit(end.toISOString())})`.execute(db);
-    created.push(name);
-  }
-  return created;
+  return ensure(db, parent, MONTH, from, months);
 }
 
 /** Lists the monthly partitions of `parent`, oldest first (`day` is the month's first day). */
-export async function listMonthPartitions<T>(db: Kysely<T>, parent: string): Promise<DayPartition[]> {
-  checkIdent(parent);
-  const rows = await sql<{ name: string }>`
-    select c.relname as name from pg_inherits i
-    join pg_class c on c.oid = i.inhrelid
-    join pg_class p on p.oid = i.inhparent
-    where p.relname = ${parent}`.execute(db);
-  const re = new RegExp(`^${parent}_m(\\d{4})(\\d{2})$`);
-  const out: DayPartition[] = [];
-  for (const { name } of rows.rows) {
-    const m = re.exec(name);
-    if (m) out.push({ name, day: new Date(`${m[1]}-${m[2]}-01T00:00:00Z`) });
-  }
-  return out.sort((a, b) => a.day.getTime() - b.day.getTime());
+export function listMonthPartitions<T>(db: Kysely<T>, parent: string): Promise<DayPartition[]> {
+  return list(db, parent, MONTH);
 }
 
 /** Drops the monthly partitions of `parent` whose whole month ends before `now - retentionMs`. */
-export async function dropExpiredMonthPartitions<T>(
+export function dropExpiredMonthPartitions<T>(
   db: Kysely<T>,
   parent: string,
   retentionMs: number,
   now: Date | number = Date.now(),
 ): Promise<string[]> {
-  const cutoff = (typeof now === "number" ? now : now.getTime()) - retentionMs;
-  const dropped: string[] = [];
-  for (const p of await listMonthPartitions(db, parent)) {
-    const end = Date.UTC(p.day.getUTCFullYear(), p.day.getUTCMonth() + 1, 1);
-    if (end <= cutoff) {
-      await sql`drop table if exists ${sql.id(p.name)}`.execute(db);
-      dropped.push(p.name);
-    }
-  }
-  return dropped;
+  return dropExpired(db, parent, MONTH, retentionMs, now);
 }
 
 /**
- * Remembers which days already have partitions so hot ingest paths create missing ones only once.
+ * Remembers which days (or months) already have partitions so hot ingest paths create missing ones
+ * only once.
  */
 export class PartitionCache {
   #known = new Set<number>();
@@ -177,14 +182,14 @@ export class PartitionCache {
 
   /** Ensures partitions exist for every day (or month) touched by `timestamps` (ms). */
   async ensure<T>(db: Kysely<T>, timestampsMs: Iterable<number>): Promise<void> {
+    const period = this.unit === "day" ? DAY : MONTH;
     const missing = new Set<number>();
     for (const t of timestampsMs) {
-      const k = this.unit === "day" ? Math.floor(t / DAY_MS) * DAY_MS : monthStart(t).getTime();
+      const k = period.start(t, 0).getTime();
       if (!this.#known.has(k)) missing.add(k);
     }
     for (const k of missing) {
-      if (this.unit === "day") await ensureDayPartitions(db, this.parent, k, 1);
-      else await ensureMonthPartitions(db, this.parent, k, 1);
+      await ensure(db, this.parent, period, k, 1);
       this.#known.add(k);
     }
   }
