@@ -135,6 +135,7 @@ async function mainRole(seconds: number): Promise<void> {
   if (Number(sum?.n) !== appStats.sent || appStats.dropped > 0) {
     console.log("# LOSS: not every sent event is in a row");
   }
+  console.log(`# server: ${server.metrics.render().split("\n").filter((l) => /^sonde_(store|assembly)/.test(l)).join(", ")}`);
   report("e2e_events_per_s", median(windows), "events/s");
   await agent.stop();
   await app.status;

@@ -137,8 +137,14 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
   const flushTimer = assembler && setInterval(async () => {
     if (!lease.held || flushing) return;
     flushing = true;
+    const t0 = performance.now();
     try {
       const finished = await assembler.flush();
+      metrics.inc(
+        "sonde_assembly_flush_seconds_total",
+        "Time spent writing assembled requests",
+        (performance.now() - t0) / 1000,
+      );
       if (finished.length > 0) {
         metrics.inc("sonde_requests_assembled_total", "Requests written to log pools", finished.length);
         opts.onRequests?.(finished);

@@ -68,7 +68,8 @@ export function createPullApp(deps: PullDeps): Hono {
     const after = intParam(c.req.query("after"), "after", 0, Number.MAX_SAFE_INTEGER, 0);
     const maxBytes = intParam(c.req.query("maxBytes"), "maxBytes", 1, MAX_PAGE_BYTES, DEFAULT_PAGE_BYTES);
     // `ack=1`: the caller has stored everything up to `after` (saves a request per page)
-    if (c.req.query("ack") === "1" && after > 0) journal.ack(Math.min(after, journal.lastSeq));
+    // (never beyond this journal's newest record: a cursor above it belongs to a wiped journal)
+    if (c.req.query("ack") === "1" && after > 0 && after <= journal.lastSeq) journal.ack(after);
     const batch = journal.read(after, maxBytes);
     return c.body(batch.bytes as Uint8Array<ArrayBuffer>, 200, {
       "content-type": "application/octet-stream",

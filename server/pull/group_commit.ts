@@ -18,7 +18,7 @@ export class GroupCommitter {
   #pending: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Groups written and pages in them (for metrics). */
-  readonly stats = { groups: 0, pages: 0, fallbacks: 0 };
+  readonly stats = { groups: 0, pages: 0, fallbacks: 0, seconds: 0 };
 
   constructor(
     private readonly ingestor: Ingestor,
@@ -43,8 +43,10 @@ export class GroupCommitter {
   }
 
   async #write(group: Pending[]): Promise<void> {
+    const t0 = performance.now();
     try {
       const results = await this.ingestor.ingestMany(group.map((p) => p.item));
+      this.stats.seconds += (performance.now() - t0) / 1000;
       this.stats.groups++;
       this.stats.pages += group.length;
       group.forEach((p, i) => p.resolve(results[i]!));

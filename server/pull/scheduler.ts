@@ -151,6 +151,12 @@ export class PullScheduler {
       samples: 0,
       ms: 0,
     };
+    try {
+      this.#version = await this.deps.configVersion?.();
+    } catch (e) {
+      this.#version = undefined;
+      this.deps.log.error("cannot read the configuration version", { error: errorMessage(e) });
+    }
     const now = Date.now();
     const due = agents.filter((a) => (this.#nextTry.get(a.id) ?? 0) <= now);
     await eachLimited(due, this.options.concurrency, async (agent) => {
@@ -169,6 +175,9 @@ export class PullScheduler {
     const m = this.deps.metrics;
     m.set("sonde_pull_cycle_seconds", "Duration of the last pull cycle", report.ms / 1000);
     m.set("sonde_agents", "Agents known to the server", agents.length);
+    m.set("sonde_store_groups_total", "Transactions that stored pulled pages", this.#group.stats.groups);
+    m.set("sonde_store_pages_total", "Pulled pages stored", this.#group.stats.pages);
+    m.set("sonde_store_seconds_total", "Time spent storing pulled pages", this.#group.stats.seconds);
     await this.deps.afterCycle?.().catch((e) =>
       this.deps.log.error("after-cycle step failed", { error: errorMessage(e) })
     );
@@ -218,6 +227,13 @@ export class PullScheduler {
       metrics.inc("sonde_samples_stored_total", "Counter samples stored", stored.samples);
       metrics.inc("sonde_check_results_stored_total", "Check results stored", stored.checks);
       metrics.inc("sonde_events_stored_total", "Telemetry events stored", stored.events);
+      if (stored.rejectedEvents > 0) {
+        metrics.inc(
+          "sonde_events_rejected_total",
+          "Telemetry events outside the accepted time window",
+          stored.rejectedEvents,
+        );
+      }
       if (stored.rejected > 0) {
         metrics.inc("sonde_records_rejected_total", "Records that could not be decoded", stored.rejected);
       }
@@ -286,7 +302,7 @@ export class PullScheduler {
       });
     }
     await this.deps.db.updateTable("agent")
-      .set({ state: untrusted ? "fingerprint_changed" : "unreachable", failures, last_error: message })
+      .set({ state: "unreachable", failures, last_error: message })
       .where("id", "=", agent.id).where("state", "!=", "fingerprint_changed").execute()
       .catch((err) =>
         this.deps.log.error("cannot record agent failure", { agent: agent.name, error: errorMessage(err) })

@@ -56,12 +56,15 @@ function rollup(
   size: number,
   into: Rollup[],
 ): void {
-  let cur: Rollup | undefined;
+  // one entry per bucket even when times are out of order (an agent clock stepping back)
+  const byBucket = new Map<number, Rollup>();
   for (let i = 0; i < ts.length; i++) {
     const bucket = Math.floor(ts[i]! / size) * size;
     const v = vals[i]!;
-    if (!cur || cur.bucket !== bucket) {
+    let cur = byBucket.get(bucket);
+    if (!cur) {
       cur = { agentId, counterId, bucket, n: 0, sum: 0, min: v, max: v, last: v, lastTs: ts[i]! };
+      byBucket.set(bucket, cur);
       into.push(cur);
     }
     cur.n++;

@@ -51,6 +51,8 @@ export interface IngestResult {
   events: number;
   /** Records that could not be decoded (counted, skipped). */
   rejected: number;
+  /** Telemetry events outside the accepted time window (a week back, a day ahead). */
+  rejectedEvents: number;
   ackedSeq: number;
 }
 
@@ -76,7 +78,47 @@ interface Parsed {
   result: IngestResult;
 }
 
-function parse(item: IngestItem): Parsed {
+const STATES = new Set(["OK", "WARNING", "CRITICAL", "UNKNOWN"]);
+/** Telemetry older than this or further ahead is refused (a wrong clock would create far partitions). */
+const EVENT_WINDOW_PAST_US = 7 * 86_400_000_000;
+const EVENT_WINDOW_FUTURE_US = 86_400_000_000;
+
+function storable(text: unknown, max: number): string {
+  const s = typeof text === "string" ? text.slice(0, max) : "";
+  return s.includes("\0") || !s.isWellFormed() ? s.replaceAll("\0", "\uFFFD").toWellFormed() : s;
+}
+
+/** A check result with every field usable, or undefined (counted as rejected). */
+function checkOf(v: unknown): CheckResult | undefined {
+  const c = v as CheckResult;
+  if (
+    typeof c?.checkId !== "string" || c.checkId === "" || !Number.isSafeInteger(c.ts) || !STATES.has(c.state)
+  ) return undefined;
+  return {
+    checkId: storable(c.checkId, 200),
+    ts: c.ts,
+    state: c.state,
+    message: storable(c.message, 4000),
+    durationMs: Number.isFinite(c.durationMs) ? c.durationMs : 0,
+    perfdata: Array.isArray(c.perfdata)
+      ? JSON.parse(storable(JSON.stringify(c.perfdata), 64_000) || "[]")
+      : undefined,
+  };
+}
+
+/** A sample batch with usable times and keys, or undefined (counted as rejected). */
+function samplesOf(v: unknown): SampleBatch | undefined {
+  const b = v as SampleBatch;
+  if (!Number.isSafeInteger(b?.ts) || !Array.isArray(b.samples)) return undefined;
+  return {
+    ts: b.ts,
+    samples: b.samples.filter((x) =>
+      typeof x?.key === "string" && x.key !== "" && x.key.length <= 500 && !x.key.includes("\0")
+    ),
+  };
+}
+
+function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
   const fresh = item.records.filter((r) => r.seq > item.fromSeq);
   const result: IngestResult = {
     records: fresh.length,
@@ -84,6 +126,7 @@ function parse(item: IngestItem): Parsed {
     checks: 0,
     events: 0,
     rejected: 0,
+    rejectedEvents: 0,
     ackedSeq: item.fromSeq,
   };
   const sampleBatches: SampleBatch[] = [];
@@ -94,18 +137,30 @@ function parse(item: IngestItem): Parsed {
     try {
       const value = JSON.parse(decoder.decode(r.payload));
       switch (r.kind) {
-        case RecordKind.Samples:
-          if (Array.isArray((value as SampleBatch).samples)) sampleBatches.push(value as SampleBatch);
+        case RecordKind.Samples: {
+          const b = samplesOf(value);
+          if (b) sampleBatches.push(b);
           else result.rejected++;
           break;
-        case RecordKind.Check:
-          if (typeof (value as CheckResult).checkId === "string") checks.push(value as CheckResult);
+        }
+        case RecordKind.Check: {
+          const c = checkOf(value);
+          if (c) checks.push(c);
           else result.rejected++;
           break;
+        }
         case RecordKind.Events:
-          if (Array.isArray((value as EventBatch).events)) {
-            for (const e of (value as EventBatch).events) events.push(e);
-          } else result.rejected++;
+          if (!Array.isArray((value as EventBatch).events)) result.rejected++;
+          else {
+            for (const e of (value as EventBatch).events) {
+              const t = e?.tsUs;
+              if (
+                typeof t === "number" && t > nowUs - EVENT_WINDOW_PAST_US &&
+                t < nowUs + EVENT_WINDOW_FUTURE_US
+              ) events.push(e);
+              else result.rejectedEvents++;
+            }
+          }
           break;
         case RecordKind.Notice: {
           const n = value as AgentNotice;
@@ -155,7 +210,7 @@ export class Ingestor {
    * @throws {CursorMovedError} when any agent's cursor is no longer the one its page was read from.
    */
   async ingestMany(items: IngestItem[]): Promise<IngestResult[]> {
-    const parsed = items.map(parse);
+    const parsed = items.map((i) => parse(i));
     const work = parsed.filter((p) => p.fresh.length > 0);
     if (work.length === 0) return parsed.map((p) => p.result);
     let freshIds = new Map<string, number>();

@@ -106,3 +106,36 @@ storeTest(
   },
   ["postgres"],
 );
+
+storeTest(
+  "bad records are counted and skipped, and a clock stepping back does not block the agent",
+  async (store) => {
+    const { id } = await store.db.insertInto("agent").values({ name: "b1", address: "127.0.0.1:1" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const ing = new Ingestor(store.db);
+    const r = await ing.ingest(id, 0, [
+      rec(1, RecordKind.Samples, { ts: T0 + 50_000, samples: [{ key: "load.1", value: 1 }] }),
+      rec(2, RecordKind.Samples, { ts: T0 + 60_000, samples: [{ key: "load.1", value: 2 }] }),
+      rec(3, RecordKind.Samples, { ts: T0 + 40_000, samples: [{ key: "load.1", value: 3 }] }), // clock stepped back
+      rec(4, RecordKind.Check, { checkId: "c1", ts: "yesterday", state: "OK", message: "x", durationMs: 1 }),
+      rec(5, RecordKind.Check, {
+        checkId: "c2",
+        ts: T0,
+        state: "OK",
+        message: "nul\u0000inside",
+        durationMs: 1,
+      }),
+      rec(6, RecordKind.Events, { events: [{ tsUs: 1, requestId: "r" }] }), // 1970: outside the window
+    ]);
+    assertEquals([r.ackedSeq, r.samples, r.checks, r.rejected, r.rejectedEvents], [6, 3, 1, 1, 1]);
+    const minute = await sql<
+      { n: number; sum: number }
+    >`select n, sum from counter_rollup_1m where bucket = ${new Date(T0)}`
+      .execute(store.db);
+    assertEquals(minute.rows, [{ n: 2, sum: 4 }], "both samples of 10:00 merged into one rollup row");
+    const msg = await store.db.selectFrom("check_state").select("message").executeTakeFirstOrThrow();
+    assertEquals(msg.message, "nul\uFFFDinside");
+  },
+  ["postgres"],
+);

@@ -42,7 +42,8 @@ function str(what: string, path: string, v: unknown, max = MAX_TEXT): string {
   if (typeof v !== "string" || v.length > max) {
     fail(what, path, `must be a string of at most ${max} chars`, v);
   }
-  return v;
+  // PostgreSQL text and jsonb refuse NUL and lone surrogates: make every accepted string storable
+  return v.includes("\0") || !v.isWellFormed() ? v.replaceAll("\0", "\uFFFD").toWellFormed() : v;
 }
 
 function int(what: string, path: string, v: unknown, min: number, max: number): number {
