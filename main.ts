@@ -94,6 +94,7 @@ const services = await startProcess("start", async (started) => {
     store,
     identity: await ensureServiceIdentity(etc, "server"),
     assembler,
+    dataDir: c.data,
     pull: { intervalMs: c.pullInterval },
     counterIntervalMs: c.counterInterval,
     sessions: () => worker.activeSessions(),
@@ -121,10 +122,15 @@ const services = await startProcess("start", async (started) => {
   );
   await ensureFirstAdmin(store, Deno.env.get("SONDE_ADMIN_PASSWORD"));
   const app = new Hono();
-  app.get(
-    "/metrics",
-    (ctx) => ctx.text(server.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
-  );
+  // Prometheus scrapes from this host only; elsewhere run `deno task server` with --metrics-listen
+  const metrics = server.metrics;
+  app.get("/metrics", (ctx) => {
+    const peer = (ctx.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname ?? "";
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(peer)) {
+      return ctx.text("metrics are served to 127.0.0.1 only\n", 403);
+    }
+    return ctx.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" });
+  });
   app.route(
     "/",
     createWebApp({

@@ -42,6 +42,7 @@ const services = await startProcess("server", async (started) => {
     store,
     identity,
     assembler,
+    dataDir: c.data,
     pull: { intervalMs: c.pullInterval, concurrency: c.pullConcurrency },
     leaseTtlMs: c.leaseTtl,
     counterIntervalMs: c.counterInterval,

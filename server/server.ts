@@ -22,6 +22,7 @@ import { Ingestor, type TelemetryHook } from "./store/ingest.ts";
 import { maintainPartitions } from "./store/retention.ts";
 import { type StatusChange, StatusEvaluator } from "./status/evaluator.ts";
 import type { Assembler, FinishedRequest } from "./telemetry/assembler.ts";
+import { applyRetention } from "./telemetry/retention.ts";
 
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions {
@@ -34,6 +35,8 @@ export interface ServerOptions {
   leaseTtlMs?: number;
   /** How often status is re-evaluated besides after each pull cycle. */
   evaluateEveryMs?: number;
+  /** Data folder holding `telemetry/YYYY-MM-DD/` (retention of day folders). */
+  dataDir?: string;
   /** Assembles telemetry events into requests; flushed while this server holds the lease. */
   assembler?: Assembler;
   /** Receives every request the assembler wrote (live view). */
@@ -160,6 +163,12 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     try {
       const dropped = await maintainPartitions(db, await config.settings());
       if (dropped.length > 0) log.info("retention dropped partitions", { partitions: dropped });
+      if (opts.dataDir) {
+        const telemetry = await applyRetention(db, opts.dataDir);
+        if (telemetry.partitions.length + telemetry.folders.length > 0) {
+          log.info("telemetry retention", telemetry);
+        }
+      }
     } catch (e) {
       log.error("partition upkeep failed", { error: errorMessage(e) });
     }

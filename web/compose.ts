@@ -25,7 +25,8 @@ export function browserTelemetryForwarder(intakeUrl: string): Backend["browserTe
       res = await fetch(`${intakeUrl}/sonde/v1/events`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ events }),
+        // forwarded as sent: the SDK's batch carries its registration once (`app`) beside the events
+        body: JSON.stringify(body),
       });
     } catch (e) {
       throw new SondeError(

@@ -37,7 +37,7 @@ const schema = {
     values: ["viewer", "operator", "admin"],
     help: "role of new proxy users",
   },
-  etc: { type: "path", default: "./data/etc", env: "SONDE_ETC", help: "certificates and trust files" },
+  etc: { type: "path", env: "SONDE_ETC", help: "certificates and trust files (default <data>/etc)" },
   workerUrl: {
     type: "url",
     env: "SONDE_WORKER_URL",
@@ -67,6 +67,7 @@ const services = await startProcess("web", async (started) => {
   else if (config.workerUrl && config.serverUrl) {
     const remote = await connectRemoteBackend({
       ...config,
+      etc: config.etc ?? `${config.data}/etc`,
       workerUrl: config.workerUrl,
       serverUrl: config.serverUrl,
     });

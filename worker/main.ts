@@ -14,7 +14,7 @@ import { createLogger } from "@sonde/shared/log";
 import { createWorker } from "./worker.ts";
 
 const schema = {
-  etc: { type: "path", default: "./data/etc", env: "SONDE_ETC", help: "certificates and trust files" },
+  etc: { type: "path", env: "SONDE_ETC", help: "certificates and trust files (default <data>/etc)" },
   data: { type: "path", default: "./data", env: "SONDE_DATA", help: "data folder (telemetry day files)" },
   databaseUrl: { type: "url", env: "DATABASE_URL", flag: "database-url", help: "PostgreSQL (else embedded)" },
   listen: {
@@ -32,7 +32,7 @@ if (Deno.args.includes("--help")) {
 
 const services = await startProcess("worker", async (started) => {
   const config = loadConfig(schema, { args: Deno.args });
-  const identity = await ensureServiceIdentity(config.etc, "worker");
+  const identity = await ensureServiceIdentity(config.etc ?? `${config.data}/etc`, "worker");
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.data });
   started.push({ name: "store", stop: () => store.close() });
   const worker = createWorker({ store, dataDir: config.data });

@@ -14,9 +14,8 @@ import type { FsyncPolicy } from "../buffer/journal.ts";
 export const AGENT_SCHEMA = {
   etc: {
     type: "path",
-    default: "./data/etc",
     env: "SONDE_ETC",
-    help: "certificate folder (<etc>/agent/...)",
+    help: "certificate folder (<etc>/agent/...; default <data>/etc)",
   },
   data: { type: "path", default: "./data", env: "SONDE_DATA", help: "data folder (<data>/agent/...)" },
   listen: {
@@ -60,7 +59,8 @@ export const AGENT_SCHEMA = {
 } satisfies Schema;
 
 /** Parsed bootstrap settings plus the local agent configuration, if the config file had one. */
-export type AgentSettings = ConfigOf<typeof AGENT_SCHEMA> & {
+export type AgentSettings = Omit<ConfigOf<typeof AGENT_SCHEMA>, "etc"> & {
+  etc: string;
   journalFsync: FsyncPolicy;
   localConfig: AgentConfig | undefined;
 };
@@ -111,7 +111,12 @@ export function loadAgentSettings(args: string[]): AgentSettings {
     throw new ConfigError([...problems, ...e.problems]);
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...settings, journalFsync: settings.journalFsync as FsyncPolicy, localConfig };
+  return {
+    ...settings,
+    etc: settings.etc ?? `${settings.data}/etc`,
+    journalFsync: settings.journalFsync as FsyncPolicy,
+    localConfig,
+  };
 }
 
 function envConfigPath(): string | undefined {

@@ -14,7 +14,7 @@ import { startEcomm } from "./ecomm.ts";
 export { type Ecomm, type EcommOptions, startEcomm } from "./ecomm.ts";
 
 const schema = {
-  etc: { type: "path", default: "./data/etc", env: "SONDE_ETC", help: "certificates and trust files" },
+  etc: { type: "path", env: "SONDE_ETC", help: "certificates and trust files (default <data>/etc)" },
   data: { type: "path", default: "./data", env: "SONDE_DATA", help: "data folder (embedded database)" },
   databaseUrl: { type: "url", env: "DATABASE_URL", flag: "database-url", help: "PostgreSQL (else embedded)" },
   poll: {
@@ -40,7 +40,7 @@ if (import.meta.main) {
   }
   const services = await startProcess("ecomm", async (started) => {
     const config = loadConfig(schema, { args: Deno.args });
-    await ensureServiceIdentity(config.etc, "ecomm");
+    await ensureServiceIdentity(config.etc ?? `${config.data}/etc`, "ecomm");
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.data });
     started.push({ name: "store", stop: () => store.close() });
     started.push(startEcomm({

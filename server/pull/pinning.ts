@@ -3,7 +3,7 @@
  * and refuses a changed one until an operator accepts it.
  * @module
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "@sonde/shared/db";
 import type { Logger } from "@sonde/shared/log";
 
@@ -13,11 +13,11 @@ export function agentPinner(
   log: Logger,
 ): (fp: string, origin: string) => Promise<boolean> {
   return async (fp, origin) => {
-    const address = origin.replace(/^https:\/\//, "").replace(/^\[([^\]]+)\]/, "$1");
+    // node lower-cases host names in the origin: compare addresses the same way
+    const hostPort = origin.replace(/^https:\/\//, "").toLowerCase();
+    const bare = hostPort.replace(/^\[([^\]]+)\]/, "$1");
     const agent = await db.selectFrom("agent").select(["id", "name", "fingerprint", "pending_fingerprint"])
-      .where((eb) =>
-        eb.or([eb("address", "=", address), eb("address", "=", origin.replace(/^https:\/\//, ""))])
-      )
+      .where(sql<string>`lower(address)`, "in", [hostPort, bare])
       .executeTakeFirst();
     if (!agent) return false;
     if (agent.fingerprint === null) {
