@@ -123,6 +123,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
       lastTelemetry = key;
       return config.version();
     },
+    raiseVersion: (atLeast) => config.raiseVersionAbove(atLeast),
     configFor: async (agentId) => config.agentConfig(agentId, await telemetryConfig()),
     afterCycle: async () => {
       await evaluator.evaluate();

@@ -26,6 +26,7 @@ import {
   type SettingsDef,
   validate,
 } from "./validate.ts";
+import { checkRow, putAgent, putCheck, putGroup, putService, resetSequences } from "./objects.ts";
 import { deleteLogPool, listLogPools, type LogPoolDef, putLogPool, readLogPool } from "./log_pools.ts";
 
 /** The whole configuration as one document (configuration as code). */
@@ -37,8 +38,6 @@ export interface ConfigDoc {
   services: (ServiceDef & { checks: CheckDef[] })[];
   logPools: LogPoolDef[];
 }
-
-const TABLES_WITH_IDS = ["agent", "service_group", "service", "service_check", "log_pool"] as const;
 
 /** Configuration repository. `onChange` runs after every committed change. */
 export class ConfigRepo {
@@ -52,6 +51,12 @@ export class ConfigRepo {
   /** The configuration version agents compare with. */
   async version(): Promise<number> {
     return (await getSetting<number>(this.db, "config_version")) ?? 1;
+  }
+
+  /** Sets the configuration version to more than `atLeast` (when an agent runs a newer one). */
+  async raiseVersionAbove(atLeast: number): Promise<void> {
+    if ((await this.version()) > atLeast) return;
+    await putSetting(this.db, "config_version", atLeast + 1);
   }
 
   /** Bumps the configuration version (agents receive their configuration again). */
@@ -393,124 +398,5 @@ export class ConfigRepo {
       .onConflict((oc) => oc.column("auto_key").doNothing()).execute();
     return (await this.db.selectFrom("service_group").select("id").where("auto_key", "=", key)
       .executeTakeFirstOrThrow()).id;
-  }
-}
-
-function checkRow(c: CheckDef, serviceId: number) {
-  return {
-    ...(c.id !== undefined ? { id: c.id } : {}),
-    service_id: serviceId,
-    name: c.name,
-    type: c.type,
-    interval_ms: c.intervalMs,
-    timeout_ms: c.timeoutMs,
-    enabled: c.enabled,
-    params: JSON.stringify(c.params),
-  };
-}
-
-async function exists(
-  tx: Kysely<Database>,
-  table: "agent" | "service_group" | "service",
-  id: number | null,
-  what: string,
-): Promise<void> {
-  if (id === null) return;
-  const r = await tx.selectFrom(table).select("id").where("id", "=", id).executeTakeFirst();
-  if (!r) {
-    throw new ValidationError(
-      `${what}: names no existing ${table.replace("_", " ")}: current value is ${id}`,
-    );
-  }
-}
-
-async function putAgent(tx: Kysely<Database>, a: AgentDef): Promise<AgentDef> {
-  const clash = await tx.selectFrom("agent").select("id").where("name", "=", a.name).executeTakeFirst();
-  if (clash && clash.id !== a.id) throw new ValidationError(`name: another agent is called "${a.name}"`);
-  if (a.id === undefined) {
-    const r = await tx.insertInto("agent").values({ name: a.name, address: a.address }).returning("id")
-      .executeTakeFirstOrThrow();
-    return { ...a, id: r.id };
-  }
-  const r = await tx.updateTable("agent").set({ name: a.name, address: a.address }).where("id", "=", a.id)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) {
-    throw new NotFoundError(`Cannot replace agent ${a.id}: it does not exist`);
-  }
-  return a;
-}
-
-async function putGroup(tx: Kysely<Database>, g: GroupDef): Promise<GroupDef> {
-  await exists(tx, "service_group", g.parentId, "parentId");
-  if (g.id !== undefined && g.parentId !== null) {
-    // refuse cycles: walk up from the new parent
-    for (let cur: number | null = g.parentId, hops = 0; cur !== null && hops < 1000; hops++) {
-      if (cur === g.id) throw new ValidationError("parentId: would make the group its own ancestor");
-      const row: { parent_id: number | null } | undefined = await tx.selectFrom("service_group").select(
-        "parent_id",
-      ).where("id", "=", cur)
-        .executeTakeFirst();
-      cur = row?.parent_id ?? null;
-    }
-  }
-  const row = {
-    name: g.name,
-    parent_id: g.parentId,
-    description: g.description,
-    rule: JSON.stringify(g.rule),
-  };
-  if (g.id === undefined) {
-    const r = await tx.insertInto("service_group").values(row).returning("id").executeTakeFirstOrThrow();
-    return { ...g, id: r.id };
-  }
-  const r = await tx.updateTable("service_group").set(row).where("id", "=", g.id).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) {
-    throw new NotFoundError(`Cannot replace group ${g.id}: it does not exist`);
-  }
-  return g;
-}
-
-async function putService(tx: Kysely<Database>, s: ServiceDef): Promise<ServiceDef> {
-  await exists(tx, "agent", s.agentId, "agentId");
-  await exists(tx, "service_group", s.groupId, "groupId");
-  const row = { name: s.name, agent_id: s.agentId, group_id: s.groupId, description: s.description };
-  let id = s.id;
-  if (id === undefined) {
-    id = (await tx.insertInto("service").values(row).returning("id").executeTakeFirstOrThrow()).id;
-  } else {
-    const r = await tx.updateTable("service").set(row).where("id", "=", id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) {
-      throw new NotFoundError(`Cannot replace service ${id}: it does not exist`);
-    }
-  }
-  if (s.checks) {
-    await tx.deleteFrom("service_check").where("service_id", "=", id).execute();
-    for (const c of s.checks) await tx.insertInto("service_check").values(checkRow(c, id)).execute();
-  }
-  return { ...s, id };
-}
-
-async function putCheck(tx: Kysely<Database>, c: CheckDef): Promise<CheckDef> {
-  if (c.serviceId === undefined) throw new ValidationError("serviceId: is required");
-  await exists(tx, "service", c.serviceId, "serviceId");
-  if (c.id === undefined) {
-    const r = await tx.insertInto("service_check").values(checkRow(c, c.serviceId)).returning("id")
-      .executeTakeFirstOrThrow();
-    return { ...c, id: r.id };
-  }
-  const { id: _id, ...row } = checkRow(c, c.serviceId);
-  const r = await tx.updateTable("service_check").set(row).where("id", "=", c.id).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) {
-    throw new NotFoundError(`Cannot replace check ${c.id}: it does not exist`);
-  }
-  return c;
-}
-
-async function resetSequences(tx: Kysely<Database>): Promise<void> {
-  for (const t of TABLES_WITH_IDS) {
-    await sql`select setval(pg_get_serial_sequence(${t}, 'id'), coalesce((select max(id) from ${
-      sql.table(t)
-    }), 0) + 1, false)`
-      .execute(tx);
   }
 }

@@ -94,7 +94,12 @@ export class AgentApi {
     failIfNot2xx(address, "acknowledge", r.status, r.body);
   }
 
-  async pushConfig(address: string, version: number, config: unknown): Promise<void> {
+  /** Offers a configuration; returns whether the agent applied it and the version it runs now. */
+  async pushConfig(
+    address: string,
+    version: number,
+    config: unknown,
+  ): Promise<{ applied: boolean; version: number }> {
     const r = await this.client.request(`${origin(address)}/v1/config`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
@@ -102,5 +107,14 @@ export class AgentApi {
       timeoutMs: this.timeoutMs,
     });
     failIfNot2xx(address, "configure", r.status, r.body);
+    try {
+      const answer = JSON.parse(new TextDecoder().decode(r.body)) as { applied?: boolean; version?: number };
+      return {
+        applied: answer.applied !== false,
+        version: typeof answer.version === "number" ? answer.version : version,
+      };
+    } catch {
+      return { applied: true, version };
+    }
   }
 }

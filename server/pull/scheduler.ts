@@ -54,6 +54,8 @@ export interface PullDeps {
   metrics: Metrics;
   /** Configuration for one agent, or undefined when it has none yet. */
   configFor(agentId: number): Promise<DesiredConfig | undefined>;
+  /** Raises the configuration version above `atLeast` (an agent ran a newer local one). */
+  raiseVersion?: (atLeast: number) => Promise<void>;
   /** The configuration version agents should run; read once per cycle (default: ask `configFor`). */
   configVersion?: () => Promise<number>;
   /** Whether this server may pull now (the standby lease); default always. */
@@ -261,8 +263,17 @@ export class PullScheduler {
     if (this.#version === undefined || this.#version !== agent.config_version) {
       const desired = await this.deps.configFor(agent.id);
       if (desired && desired.version !== agent.config_version) {
-        await api.pushConfig(agent.address, desired.version, desired.config);
-        fields.config_version = desired.version;
+        const offered = await api.pushConfig(agent.address, desired.version, desired.config);
+        fields.config_version = offered.version;
+        if (!offered.applied && offered.version > desired.version) {
+          // the agent runs a newer local configuration: move past it so the server's wins next cycle
+          this.deps.log.warn("agent runs a newer configuration version; raising the server's", {
+            agent: agent.name,
+            agentVersion: offered.version,
+            serverVersion: desired.version,
+          });
+          await this.deps.raiseVersion?.(offered.version);
+        }
       }
     }
     if (agent.state !== "ok") {
