@@ -13,10 +13,10 @@ import { startServer } from "./server.ts";
 import { createAssembler } from "./telemetry/assembler.ts";
 import type { ServerHandle } from "./server.ts";
 import { createLogger } from "@sonde/shared/log";
-
-const regLog = createLogger("server");
 import { readAgentsFile, SERVER_SCHEMA } from "./settings.ts";
 import { registerAgents } from "./register.ts";
+
+const regLog = createLogger("server");
 
 if (Deno.args.includes("--help")) {
   console.log(`Usage: deno task server [flags]\n\n${configHelp(SERVER_SCHEMA)}`);
@@ -30,14 +30,16 @@ const services = await startProcess("server", async (started) => {
   const store = await openStore({ databaseUrl: c.databaseUrl, dataDir: c.data });
   started.push({ name: "store", stop: () => store.close() });
   let handle: ServerHandle | undefined;
-  const assembler = await createAssembler({
-    store,
-    dataDir: c.data,
-    onRegistration: (app) =>
-      void handle?.config.ensureAppServices(app, null).catch((e) =>
-        regLog.warn("cannot register application", { app: app.appName, error: String(e) })
-      ),
-  });
+  // created each time this server takes the pull lease (standby-safe)
+  const assembler = () =>
+    createAssembler({
+      store,
+      dataDir: c.data,
+      onRegistration: (app) =>
+        void handle?.config.ensureAppServices(app, null).catch((e) =>
+          regLog.warn("cannot register application", { app: app.appName, error: String(e) })
+        ),
+    });
   const server = handle = await startServer({
     store,
     identity,

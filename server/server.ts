@@ -10,7 +10,7 @@ import { createMtlsClient, type MtlsClient } from "@sonde/shared/mtls";
 import type { Service } from "@sonde/shared/service";
 import type { ServiceIdentity } from "@sonde/shared/trust";
 import type { ConfigDocument, ConfigKind } from "@sonde/shared/api";
-import { errorMessage, NotFoundError } from "@sonde/shared/errors";
+import { errorMessage, NotFoundError, SondeError } from "@sonde/shared/errors";
 import type { AgentConfig, TelemetrySession } from "@sonde/shared/wire/agent_config";
 import { ConfigRepo } from "./config/repo.ts";
 import { Metrics } from "./metrics.ts";
@@ -37,8 +37,12 @@ export interface ServerOptions {
   evaluateEveryMs?: number;
   /** Data folder holding `telemetry/YYYY-MM-DD/` (retention of day folders). */
   dataDir?: string;
-  /** Assembles telemetry events into requests; flushed while this server holds the lease. */
-  assembler?: Assembler;
+  /**
+   * Assembles telemetry events into requests; flushed while this server holds the lease. Give a
+   * factory when several servers share the database: the assembler is then created (rebuilding open
+   * requests from pending rows) each time this server takes the lease, and stopped when it loses it.
+   */
+  assembler?: Assembler | (() => Promise<Assembler>);
   /** Receives every request the assembler wrote (live view). */
   onRequests?: (finished: FinishedRequest[]) => void;
   /** Running recording sessions (the Worker's), forwarded to every agent. */
@@ -80,8 +84,10 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
   });
   const api = new AgentApi(client);
   /** What agents forward: the level each log pool wants per application, and recording sessions. */
+  const factory = typeof opts.assembler === "function" ? opts.assembler : undefined;
+  let assembler: Assembler | undefined = typeof opts.assembler === "function" ? undefined : opts.assembler;
   const telemetryConfig = async (): Promise<AgentConfig["telemetry"]> => {
-    const a = opts.assembler;
+    const a = assembler;
     const levels = a
       ? Object.fromEntries(a.registrationsSeen().map((r) => [r.appName, a.levelFor(r.appName)]))
       : {};
@@ -89,16 +95,23 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
   };
   let lastTelemetry: string | undefined;
   const holder = opts.holder ?? `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
-  const assembler = opts.assembler;
-  const telemetry: TelemetryHook | undefined = assembler && {
-    persistInTx: (tx, agentId, events) => assembler.persistInTx(tx, agentId, events),
-    afterCommit: (staged) => assembler.ingestStaged(staged as Parameters<Assembler["ingestStaged"]>[0]),
+  const current = (): Assembler => {
+    if (!assembler) {
+      throw new SondeError("not_ready", "Cannot store telemetry: assembly is not running", {
+        retryable: true,
+      });
+    }
+    return assembler;
+  };
+  const telemetry: TelemetryHook | undefined = opts.assembler && {
+    persistInTx: (tx, agentId, events) => current().persistInTx(tx, agentId, events),
+    afterCommit: (staged) => current().ingestStaged(staged as Parameters<Assembler["ingestStaged"]>[0]),
   };
   const ingestor = new Ingestor(db, telemetry, holder);
   const config = new ConfigRepo(db, () => {
     // a configuration change is pushed on the next cycle; evaluate status soon
     void evaluator.evaluate().catch(() => {});
-    void opts.assembler?.reloadLogPools().catch((e) =>
+    void assembler?.reloadLogPools().catch((e) =>
       log.error("cannot reload log pools", { error: errorMessage(e) })
     );
   }, opts.counterIntervalMs ? { intervalMs: opts.counterIntervalMs } : {});
@@ -108,6 +121,23 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
   });
   const lease = new Lease(db, holder, log.child("lease"), opts.leaseTtlMs);
   await maintainPartitions(db, await config.settings());
+  if (factory) {
+    // assembly follows the lease: rebuilt from pending rows when taken, stopped (open requests stay
+    // pending for the next holder) when lost
+    lease.onChange = async (held) => {
+      if (held && !assembler) {
+        try {
+          assembler = await factory();
+        } catch (e) {
+          log.error("cannot start telemetry assembly", { error: errorMessage(e) });
+        }
+      } else if (!held && assembler) {
+        const a = assembler;
+        assembler = undefined;
+        await a.stop().catch((e) => log.error("cannot stop telemetry assembly", { error: errorMessage(e) }));
+      }
+    };
+  }
   await lease.start();
   const scheduler = new PullScheduler({
     db,
@@ -115,7 +145,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     ingestor,
     log: log.child("pull"),
     metrics,
-    active: () => lease.held,
+    active: () => lease.held && (!opts.assembler || assembler !== undefined),
     configVersion: async () => {
       const key = JSON.stringify(await telemetryConfig());
       // a recording session started or stopped, or a new application appeared: a new version for all
@@ -138,12 +168,13 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     }
   }, opts.evaluateEveryMs ?? 5000);
   let flushing = false;
-  const flushTimer = assembler && setInterval(async () => {
-    if (!lease.held || flushing) return;
+  const flushTimer = opts.assembler && setInterval(async () => {
+    const a = assembler;
+    if (!lease.held || flushing || !a) return;
     flushing = true;
     const t0 = performance.now();
     try {
-      const finished = await assembler.flush();
+      const finished = await a.flush();
       metrics.inc(
         "sonde_assembly_flush_seconds_total",
         "Time spent writing assembled requests",
@@ -199,6 +230,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
       clearInterval(upkeepTimer);
       clearInterval(flushTimer);
       await scheduler.stop();
+      lease.onChange = undefined;
       await assembler?.stop();
       await lease.stop();
       client.close();

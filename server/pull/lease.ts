@@ -20,6 +20,9 @@ export class Lease {
     private readonly name = "pull",
   ) {}
 
+  /** Called after the lease was taken (true) or lost (false). */
+  onChange: ((held: boolean) => Promise<void> | void) | undefined;
+
   /** Whether this process held the lease at its last renewal. */
   get held(): boolean {
     return this.#held;
@@ -42,12 +45,14 @@ export class Lease {
     } catch (e) {
       this.log.warn("cannot renew the pull lease", { error: e instanceof Error ? e.message : String(e) });
     }
-    if (held !== this.#held) {
+    const changed = held !== this.#held;
+    if (changed) {
       this.log.info(held ? "pull lease taken: this server pulls" : "pull lease lost: standing by", {
         holder: this.holder,
       });
     }
     this.#held = held;
+    if (changed) await this.onChange?.(held);
     return held;
   }
 
