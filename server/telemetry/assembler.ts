@@ -122,6 +122,9 @@ export interface Assembler {
   stop(): Promise<void>;
 }
 
+/** Failed flushes of one batch before its requests are written one by one. */
+const ISOLATE_AFTER_FAILURES = 5;
+
 /** Creates an assembler; loads log pools and (by default) rebuilds open requests from pending rows. */
 export async function createAssembler(options: AssemblerOptions): Promise<Assembler> {
   const log = createLogger("server/telemetry");
@@ -142,6 +145,8 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   let finished = 0;
   let incomplete = 0;
   let flushErrors = 0;
+  /** Consecutive failed flushes of the same batch. */
+  let failedFlushes = 0;
   let recoveredEvents = 0;
   let recoveredSkipped = 0;
   let invalidEvents = 0;
@@ -165,6 +170,20 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
     if (pendingId !== undefined) refs.add(pendingId, held);
     return held;
   };
+
+  const finishedOf = (written: WrittenRequest[]): FinishedRequest[] =>
+    written.map(({ s, loc, pools }) => ({
+      ...loc,
+      requestId: s.requestId,
+      name: s.name,
+      startUs: s.startUs,
+      durationUs: s.durationUs,
+      status: s.status,
+      agents: s.agents,
+      applications: s.applications,
+      eventCount: s.events.length,
+      logPoolIds: pools.map((p) => p.id),
+    }));
 
   const writeRows = (written: WrittenRequest[], freed: number[]) =>
     writeRequestRows(db, partitions, written, (tx) => deletePending(tx, freed));
@@ -199,6 +218,25 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
     return written;
   };
 
+  /** Writes each request alone; one that still fails is dropped and counted (its pending rows freed). */
+  const flushOneByOne = async (due: DueRequest[]): Promise<FinishedRequest[]> => {
+    const out: FinishedRequest[] = [];
+    for (const r of due) {
+      try {
+        const written = await writeFiles([r]);
+        await writeRows(written, refs.releasable(r.pendingIds));
+        out.push(...finishedOf(written));
+      } catch (e) {
+        unwritable++;
+        log.warn("dropping a request that cannot be stored", { requestId: r.requestId, error: e });
+      }
+      refs.release(r.pendingIds);
+    }
+    finished += out.length;
+    incomplete += out.filter((f) => f.status === "incomplete").length;
+    return out;
+  };
+
   const doFlush = async (now: number): Promise<FinishedRequest[]> => {
     const due = [...retry, ...open.takeDue(now)];
     retry = [];
@@ -215,24 +253,27 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
       flushMs.rows += performance.now() - t1;
     } catch (e) {
       flushErrors++;
+      failedFlushes++;
+      if (failedFlushes >= ISOLATE_AFTER_FAILURES && due.length > 1) {
+        // the same batch keeps failing: write requests one by one so one bad request cannot block the rest
+        failedFlushes = 0;
+        log.error("writing requests one by one after repeated failures", { requests: due.length, error: e });
+        return await flushOneByOne(due);
+      }
       retry = due;
-      log.error("cannot write assembled requests, will retry", { requests: due.length, error: e });
+      if (failedFlushes === 1 || failedFlushes % 20 === 0) {
+        log.error("cannot write assembled requests, will retry", {
+          requests: due.length,
+          attempts: failedFlushes,
+          error: e,
+        });
+      }
       return [];
     }
+    failedFlushes = 0;
     refs.release(held);
     writer.closeOldDays();
-    const out: FinishedRequest[] = written.map(({ s, loc, pools }) => ({
-      ...loc,
-      requestId: s.requestId,
-      name: s.name,
-      startUs: s.startUs,
-      durationUs: s.durationUs,
-      status: s.status,
-      agents: s.agents,
-      applications: s.applications,
-      eventCount: s.events.length,
-      logPoolIds: pools.map((p) => p.id),
-    }));
+    const out = finishedOf(written);
     finished += out.length;
     incomplete += out.filter((r) => r.status === "incomplete").length;
     return out;

@@ -315,3 +315,26 @@ storeTest("malformed events from an agent are dropped and counted, the rest is a
   await assembler.stop();
   await Deno.remove(dataDir, { recursive: true });
 });
+
+storeTest(
+  "a request that cannot be stored does not block the others: after repeated failures they go one by one",
+  async (store) => {
+    const { assembler, advance } = await setup(store);
+    const good = [rid(), rid()];
+    const bad = rid();
+    for (const id of good) assembler.ingest(1, twoAgentRequest(id).web);
+    // a text PostgreSQL refuses in a row (NUL); events reach here unchecked only through `ingest`
+    const poisoned = twoAgentRequest(bad).web.map((e) => ({ ...e, text: "bad\u0000name" }));
+    assembler.ingest(1, poisoned);
+    advance(10_000);
+    for (let i = 0; i < 4; i++) {
+      assertEquals(await assembler.flush(), [], `attempt ${i + 1} fails as a whole`);
+    }
+    const written = await assembler.flush();
+    assertEquals(written.map((r) => r.requestId).sort(), [...good].sort());
+    assertEquals(assembler.stats().unwritable, 1);
+    const rows = await sql<{ id: string }>`select request_id as id from request order by 1`.execute(store.db);
+    assertEquals(rows.rows.map((r) => r.id), [...good].sort());
+  },
+  ["postgres"],
+);
