@@ -6,6 +6,7 @@
 import { RecordKind } from "@sonde/shared/wire/types";
 import type { Journal } from "./buffer/journal.ts";
 import { type Intake, startIntake } from "./intake/mod.ts";
+import { IntakeError } from "./intake/body.ts";
 import type { ConfigStore } from "./serve/config_store.ts";
 import { telemetryLevels } from "./telemetry_levels.ts";
 
@@ -27,8 +28,16 @@ export function journalIntake(
         try {
           journal.append(RecordKind.Events, enc.encode(JSON.stringify(batch)));
           return true;
-        } catch {
-          return false; // counted by the intake as refused
+        } catch (e) {
+          // a batch larger than one journal record will never fit: refuse it for good (413), not as "full"
+          if (e instanceof RangeError) {
+            throw new IntakeError(
+              413,
+              "too_large",
+              `Cannot accept ${batch.events.length} events: ${e.message}`,
+            );
+          }
+          return false; // counted by the intake as refused (503, retry later)
         }
       },
     },
