@@ -98,6 +98,20 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     "60",
     "start",
   ], asPostgres);
+  // a watchdog stops the cluster when this process ends without calling stop() (killed, crashed)
+  const pgCtlStop = `${
+    asPostgres ? "runuser -u postgres -- " : ""
+  }${bin}/pg_ctl -D ${data} -m immediate stop`;
+  const watchdog = new Deno.Command("sh", {
+    args: [
+      "-c",
+      `while kill -0 ${Deno.pid} 2>/dev/null; do sleep 2; done; ${pgCtlStop} >/dev/null 2>&1; rm -rf ${dir}`,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  watchdog.unref();
   let stopped = false;
   return {
     url: `postgres://sonde@127.0.0.1:${port}/postgres`,
@@ -106,6 +120,11 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     async stop() {
       if (stopped) return;
       stopped = true;
+      try {
+        watchdog.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
       try {
         await run(`${bin}/pg_ctl`, ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres);
       } finally {
