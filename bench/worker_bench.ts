@@ -13,7 +13,7 @@ import { sql } from "kysely";
 import { copyRows, dayKey, ensureDayPartitions, openStore } from "../shared/db/mod.ts";
 import { logSink } from "../shared/log.ts";
 import type { AppRegistration } from "../shared/wire/types.ts";
-import { encodeRequest, type StoredEvent } from "../server/telemetry/segment_format.ts";
+import { encodeRequest, type StoredEvent } from "../shared/telemetry/segment_format.ts";
 import { startPostgres } from "../tests/helpers/postgres.ts";
 import { createWorker } from "../worker/worker.ts";
 import type { RequestQuery } from "../shared/wire/api.ts";

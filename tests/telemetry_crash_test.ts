@@ -5,7 +5,7 @@
 import { openStore } from "../shared/db/mod.ts";
 import { logSink } from "../shared/log.ts";
 import { createAssembler } from "../server/telemetry/mod.ts";
-import { readRequest } from "../server/telemetry/segment_reader.ts";
+import { readRequest } from "../shared/telemetry/segment_reader.ts";
 import { createTestDatabase } from "./helpers/store.ts";
 import { assert, assertEquals } from "./helpers/assert.ts";
 import { crashRequestId, REQUESTS } from "./telemetry_fixtures.ts";

@@ -9,7 +9,7 @@ import { createLogger, type Logger } from "@sonde/shared/log";
 import { errorMessage } from "@sonde/shared/errors";
 import type { Backend, RequestRow } from "@sonde/shared/api";
 import type { TelemetrySession } from "@sonde/shared/wire/agent_config";
-import { readRequest } from "../server/telemetry/segment_reader.ts";
+import { readRequest } from "@sonde/shared/telemetry/segment_reader";
 import { statusTree } from "./query/status_tree.ts";
 import { serviceDetail } from "./query/service_detail.ts";
 import { statusEvents } from "./query/status_events.ts";

@@ -31,7 +31,7 @@ import {
   writtenRequestIds,
 } from "./pending.ts";
 import { PendingRefs } from "./pending_refs.ts";
-import { encodeRequest } from "./segment_format.ts";
+import { encodeRequest } from "@sonde/shared/telemetry/segment_format";
 import { dayOf, type RecordLocation, SegmentWriter } from "./segment_writer.ts";
 import { summarize, type Summary } from "./summarize.ts";
 import { Registrations } from "./registrations.ts";

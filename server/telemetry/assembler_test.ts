@@ -6,7 +6,7 @@ import { storeTest } from "../../tests/helpers/store.ts";
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { type AssemblerOptions, createAssembler } from "./assembler.ts";
 import { createLogPool } from "./log_pools.ts";
-import { readRequest } from "./segment_reader.ts";
+import { readRequest } from "../../shared/telemetry/segment_reader.ts";
 
 logSink.level = "error";
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0) * 1000; // µs

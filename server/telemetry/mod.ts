@@ -17,7 +17,12 @@ export {
   type LogPoolInput,
   poolTable,
 } from "./log_pools.ts";
-export { readRequest } from "./segment_reader.ts";
-export { decodeRequest, type RequestStatus, type StoredEvent, type StoredRequest } from "./segment_format.ts";
+export { readRequest } from "@sonde/shared/telemetry/segment_reader";
+export {
+  decodeRequest,
+  type RequestStatus,
+  type StoredEvent,
+  type StoredRequest,
+} from "@sonde/shared/telemetry/segment_format";
 export type { StagedEvents } from "./pending.ts";
 export { applyRetention } from "./retention.ts";

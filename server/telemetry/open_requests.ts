@@ -7,7 +7,7 @@
  * @module
  */
 import { EventFlag, type TelemetryEvent } from "@sonde/shared/wire/telemetry";
-import type { StoredEvent } from "./segment_format.ts";
+import type { StoredEvent } from "@sonde/shared/telemetry/segment_format";
 
 /** A request still collecting events. */
 export interface OpenRequest {

@@ -1,8 +1,8 @@
 import { NotFoundError } from "@sonde/shared/errors";
 import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
-import { encodeRequest, type StoredRequest } from "./segment_format.ts";
+import { encodeRequest, type StoredRequest } from "../../shared/telemetry/segment_format.ts";
 import { dayOf, SegmentWriter } from "./segment_writer.ts";
-import { readRequest } from "./segment_reader.ts";
+import { readRequest } from "../../shared/telemetry/segment_reader.ts";
 
 const T0 = Date.UTC(2026, 10, 26, 23, 59, 59) * 1000;
 

@@ -5,7 +5,7 @@
  */
 import { EventFlag } from "@sonde/shared/wire/telemetry";
 import type { DueRequest } from "./open_requests.ts";
-import type { RequestStatus, StoredRequest } from "./segment_format.ts";
+import type { RequestStatus, StoredRequest } from "@sonde/shared/telemetry/segment_format";
 
 /** A stored request with the summary the row needs. */
 export interface Summary extends StoredRequest {

@@ -7,8 +7,8 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "@sonde/shared/db";
 import { NotFoundError, ValidationError } from "@sonde/shared/errors";
 import type { RequestDetail, RequestEvent } from "@sonde/shared/api";
-import { readRequest } from "../../server/telemetry/segment_reader.ts";
-import type { StoredRequest } from "../../server/telemetry/segment_format.ts";
+import { readRequest } from "@sonde/shared/telemetry/segment_reader";
+import type { StoredRequest } from "@sonde/shared/telemetry/segment_format";
 import { type AgentNames, type DbRequestRow, ROW_COLUMNS, toRequestRows } from "./request_row.ts";
 import { buildSpanTree } from "./span_tree.ts";
 
