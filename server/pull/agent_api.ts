@@ -84,16 +84,6 @@ export class AgentApi {
     };
   }
 
-  async ack(address: string, seq: number): Promise<void> {
-    const r = await this.client.request(`${origin(address)}/v1/ack`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ seq }),
-      timeoutMs: this.timeoutMs,
-    });
-    failIfNot2xx(address, "acknowledge", r.status, r.body);
-  }
-
   /** Offers a configuration; returns whether the agent applied it and the version it runs now. */
   async pushConfig(
     address: string,

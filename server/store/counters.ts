@@ -120,20 +120,6 @@ export class CounterWriter {
     for (const [k, v] of fresh) this.#ids.set(k, v);
   }
 
-  /** Forgets every cached id (after a failed transaction nothing needs forgetting: see `commit`). */
-  clear(): void {
-    this.#ids.clear();
-  }
-
-  /** Writes blocks and rollups of one agent's series inside `tx`. Returns the number of samples. */
-  write(
-    tx: Kysely<Database>,
-    agentId: number,
-    series: Map<string, SeriesBatch>,
-  ): Promise<{ samples: number; fresh: Map<string, number> }> {
-    return this.writeMany(tx, [{ agentId, series }]);
-  }
-
   /**
    * Writes blocks and rollups of several agents inside `tx` with one COPY and one rollup statement.
    * Returns the number of samples and the series ids created (cache them with `commit` after commit).
