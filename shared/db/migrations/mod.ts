@@ -9,6 +9,7 @@ import * as m0003 from "./0003_web.ts";
 import * as m0004 from "./0004_telemetry.ts";
 import * as m0005 from "./0005_worker.ts";
 import * as m0006 from "./0006_ecomm.ts";
+import * as m0007 from "./0007_pending_storage.ts";
 
 /** Migrations by name, applied in name order. */
 export const migrations = {
@@ -18,4 +19,5 @@ export const migrations = {
   "0004_telemetry": m0004,
   "0005_worker": m0005,
   "0006_ecomm": m0006,
+  "0007_pending_storage": m0007,
 };
