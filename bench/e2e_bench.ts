@@ -6,7 +6,8 @@
  * of the 10-second windows of assembled events/s, then drains and checks that every event the SDK sent
  * is in a request row.
  * Prints `BENCH e2e_events_per_s <v> events/s`.
- * Roles: `deno run -A bench/e2e_bench.ts [seconds]` (main), `--app <intakeUrl> <seconds>`.
+ * The application runs on two hosts (two agents, `SONDE_E2E_AGENTS`), each request on one of them.
+ * Roles: `deno run -A bench/e2e_bench.ts [seconds]` (main), `--app <intakeUrl,...> <seconds>`.
  */
 import { createSonde } from "../sdk/mod.ts";
 import { openStore } from "../shared/db/mod.ts";
@@ -20,19 +21,25 @@ import { spawnDeno, waitFor } from "../tests/helpers/procs.ts";
 import { median, report } from "./median.ts";
 
 logSink.level = "warn";
+/** Agents (hosts) the application's requests are spread over; `SONDE_E2E_AGENTS` overrides. */
+const AGENTS = Number(Deno.env.get("SONDE_E2E_AGENTS") ?? 2);
 
-async function appRole(url: string, seconds: number): Promise<void> {
-  const sonde = createSonde({
-    app: { appName: "e2e", appId: "1", appTierName: "web", appTierId: "web-1" },
-    agentUrl: url,
-    batchSize: 2000,
-    maxQueue: 200_000,
-    flushIntervalMs: 50,
-  });
+async function appRole(urls: string, seconds: number): Promise<void> {
+  // one SDK per agent: the application runs on several hosts, each with its local agent
+  const sondes = urls.split(",").map((agentUrl, i) =>
+    createSonde({
+      app: { appName: "e2e", appId: "1", appTierName: "web", appTierId: `web-${i + 1}` },
+      agentUrl,
+      batchSize: 2000,
+      maxQueue: 200_000,
+      flushIntervalMs: 50,
+    })
+  );
   const end = performance.now() + seconds * 1000;
   let requests = 0;
   while (performance.now() < end) {
     for (let i = 0; i < 200; i++) {
+      const sonde = sondes[requests % sondes.length]!;
       const req = sonde.startRequest("GET /api/item", {
         params: { user: "u" + (requests & 255), shard: requests & 7 },
       });
@@ -40,11 +47,13 @@ async function appRole(url: string, seconds: number): Promise<void> {
       req.end();
       requests++;
     }
-    while (sonde.stats().queued > 50_000) await new Promise((r) => setTimeout(r, 2));
+    while (sondes.some((s) => s.stats().queued > 50_000)) await new Promise((r) => setTimeout(r, 2));
     await new Promise((r) => setTimeout(r, 0));
   }
-  await sonde.flush();
-  console.log(JSON.stringify({ requests, ...sonde.stats() }));
+  await Promise.all(sondes.map((s) => s.flush()));
+  const stats = sondes.map((s) => s.stats());
+  const sum = (k: "sent" | "dropped") => stats.reduce((n, x) => n + x[k], 0);
+  console.log(JSON.stringify({ requests, sent: sum("sent"), dropped: sum("dropped") }));
 }
 
 function spawnRole(args: string[]) {
@@ -83,34 +92,45 @@ async function mainRole(seconds: number): Promise<void> {
       for (const r of done) assembled += r.eventCount;
     },
   });
-  const [pullPort, statusPort, intakePort] = [freePort(), freePort(), freePort()];
   await Deno.writeTextFile(
     `${dir}/agent.json`,
     JSON.stringify({ collect: { version: 0, counters: { defaults: false, intervalMs: 60_000 } } }),
   );
-  const agent = spawnDeno("agent/main.ts", [
-    "--etc",
-    `${dir}/agent-etc`,
-    "--data",
-    `${dir}/agent-data`,
-    "--listen",
-    `127.0.0.1:${pullPort}`,
-    "--status-listen",
-    `127.0.0.1:${statusPort}`,
-    "--intake-listen",
-    `127.0.0.1:${intakePort}`,
-    "--journal-max-bytes",
-    "2GiB",
-    "--config",
-    `${dir}/agent.json`,
-  ], { SONDE_LOG_LEVEL: "warn" });
-  await waitFor(
-    async () => (await fetch(`http://127.0.0.1:${statusPort}/status`).then((r) => r.text().then(() => r.ok))),
-    30_000,
-    "agent",
-  );
-  await registerAgents(store, server.config, [{ name: "e2e", address: `127.0.0.1:${pullPort}` }]);
-  const app = spawnRole(["--app", `http://127.0.0.1:${intakePort}/sonde/v1/events`, String(seconds)]);
+  const agents = [];
+  for (let i = 0; i < AGENTS; i++) {
+    const [pullPort, statusPort, intakePort] = [freePort(), freePort(), freePort()];
+    const proc = spawnDeno("agent/main.ts", [
+      "--etc",
+      `${dir}/agent-${i}/etc`,
+      "--data",
+      `${dir}/agent-${i}/data`,
+      "--listen",
+      `127.0.0.1:${pullPort}`,
+      "--status-listen",
+      `127.0.0.1:${statusPort}`,
+      "--intake-listen",
+      `127.0.0.1:${intakePort}`,
+      "--journal-max-bytes",
+      "2GiB",
+      "--config",
+      `${dir}/agent.json`,
+    ], { SONDE_LOG_LEVEL: "warn" });
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${statusPort}/status`).then((r) =>
+        r.text().then(() => r.ok)
+      )),
+      30_000,
+      `agent ${i}`,
+    );
+    agents.push({
+      proc,
+      name: `e2e-${i}`,
+      address: `127.0.0.1:${pullPort}`,
+      intake: `http://127.0.0.1:${intakePort}/sonde/v1/events`,
+    });
+  }
+  await registerAgents(store, server.config, agents);
+  const app = spawnRole(["--app", agents.map((a) => a.intake).join(","), String(seconds)]);
   const appDone = firstLine(app.stdout);
   const windows: number[] = [];
   const t0 = performance.now();
@@ -135,9 +155,14 @@ async function mainRole(seconds: number): Promise<void> {
   if (Number(sum?.n) !== appStats.sent || appStats.dropped > 0) {
     console.log("# LOSS: not every sent event is in a row");
   }
-  console.log(`# server: ${server.metrics.render().split("\n").filter((l) => /^sonde_(store|assembly)/.test(l)).join(", ")}`);
+  console.log(
+    `# server: ${
+      server.metrics.render().split("\n").filter((l) => /^sonde_(store|assembly)/.test(l)).join(", ")
+    }`,
+  );
+  console.log(`# assembly ms: ${JSON.stringify(assembler.stats().flushMs)}`);
   report("e2e_events_per_s", median(windows), "events/s");
-  await agent.stop();
+  for (const a of agents) await a.proc.stop();
   await app.status;
   await server.stop();
   await store.close();
