@@ -16,6 +16,7 @@ import {
   type QueryResult,
 } from "kysely";
 import type postgres from "postgres";
+import { SondeError } from "../errors.ts";
 import type { PGlite, Transaction as PGliteTx } from "@electric-sql/pglite";
 
 /** Rows handed to a COPY: one array of column values per row. */
@@ -124,15 +125,51 @@ class PostgresJsConnection implements DatabaseConnection {
     const copy = copyPayloads.get(query);
     if (copy) {
       const counted = countRows(copy.rows);
-      const writable = await this.sql.unsafe(query.sql).writable();
-      for (const chunk of encodeCopyText(counted.rows)) {
-        if (!writable.write(chunk)) await new Promise((resolve) => writable.once("drain", resolve));
-      }
-      await new Promise<void>((resolve, reject) => {
-        writable.once("error", reject);
-        writable.once("finish", resolve);
+      // The server refusing the data (a bad value, a missing partition) reaches postgres.js after the
+      // query already resolved to the stream: it then only calls the query's reject, and the stream
+      // never finishes. Listen there, so a refused COPY fails with the server's message instead of hanging.
+      const pending = this.sql.unsafe(query.sql);
+      let onRefused: (e: Error) => void = () => {};
+      const refused = new Promise<never>((_, reject) => (onRefused = reject));
+      refused.catch(() => {});
+      const hooked = pending as unknown as { reject: (e: unknown) => void };
+      const reject = hooked.reject;
+      hooked.reject = (e) => {
+        onRefused(e instanceof Error ? e : new Error(String(e)));
+        reject(e);
+      };
+      const writable = await pending.writable();
+      const failed = Promise.race([refused, new Promise<never>((_, r) => writable.once("error", r))]);
+      failed.catch(() => {});
+      const done = new Promise<void>((resolve) => writable.once("finish", resolve));
+      try {
+        // encoding runs while the server parses what was sent; a value that cannot be encoded aborts it
+        const chunks = encodeCopyText(counted.rows);
+        for (;;) {
+          let next: IteratorResult<string>;
+          try {
+            next = chunks.next();
+          } catch (e) {
+            writable.destroy(e as Error);
+            await Promise.race([failed, new Promise((resolve) => setTimeout(resolve, 5000))]).catch(() => {});
+            throw e;
+          }
+          if (next.done) break;
+          if (!writable.write(next.value)) {
+            await Promise.race([new Promise((resolve) => writable.once("drain", resolve)), failed]);
+          }
+        }
         writable.end();
-      });
+        await Promise.race([done, failed]);
+      } catch (e) {
+        throw new SondeError(
+          "copy_refused",
+          `Cannot COPY ${counted.count()} rows into ${copy.table}: ${(e as Error).message}`,
+          {
+            cause: e,
+          },
+        );
+      }
       return { rows: [], numAffectedRows: BigInt(counted.count()) };
     }
     const result = await this.sql.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], {
