@@ -138,15 +138,24 @@ storeTest("monthly partitions of the 1-hour rollups are created and dropped by m
   assertEquals((await listMonthPartitions(store.db, "counter_rollup_1h")).length, 25);
 }, ["postgres"]);
 
-storeTest("a COPY the database refuses fails with the database's message instead of hanging", async (store) => {
-  await sql`create table copy_strict (a int4 not null)`.execute(store.db);
-  const many = Array.from({ length: 50_000 }, (_, i) => [i]);
-  const late = await assertRejects(() => copyRows(store.db, "copy_strict", ["a"], [...many, ["not a number"]]));
-  assert(/not a number/.test(late.message), late.message);
-  const early = await assertRejects(() => copyRows(store.db, "copy_strict", ["a"], [[1], ["x"]]));
-  assert(/"x"/.test(early.message), early.message);
-  await assertRejects(() => copyRows(store.db, "copy_strict", ["a"], [[new Date(NaN)]]));
-  assertEquals(await copyRows(store.db, "copy_strict", ["a"], [[1], [2]]), 2, "the connection is still usable");
-  const n = await sql<{ n: number }>`select count(*)::int as n from copy_strict`.execute(store.db);
-  assertEquals(n.rows[0]!.n, 2, "nothing of the refused COPYs was stored");
-});
+storeTest(
+  "a COPY the database refuses fails with the database's message instead of hanging",
+  async (store) => {
+    await sql`create table copy_strict (a int4 not null)`.execute(store.db);
+    const many = Array.from({ length: 50_000 }, (_, i) => [i]);
+    const late = await assertRejects(() =>
+      copyRows(store.db, "copy_strict", ["a"], [...many, ["not a number"]])
+    );
+    assert(/not a number/.test(late.message), late.message);
+    const early = await assertRejects(() => copyRows(store.db, "copy_strict", ["a"], [[1], ["x"]]));
+    assert(/"x"/.test(early.message), early.message);
+    await assertRejects(() => copyRows(store.db, "copy_strict", ["a"], [[new Date(NaN)]]));
+    assertEquals(
+      await copyRows(store.db, "copy_strict", ["a"], [[1], [2]]),
+      2,
+      "the connection is still usable",
+    );
+    const n = await sql<{ n: number }>`select count(*)::int as n from copy_strict`.execute(store.db);
+    assertEquals(n.rows[0]!.n, 2, "nothing of the refused COPYs was stored");
+  },
+);
