@@ -11,20 +11,7 @@ import type { User } from "../components/layout.tsx";
 import { ObjectForm } from "../components/form.tsx";
 import { type RequestRow, RequestTable } from "../components/request_table.tsx";
 import { ago, Async, dateTime, Empty, ErrorBox, PageHeader, useApi } from "../components/ui.tsx";
-
-interface Recording {
-  id: string;
-  appName?: string;
-  filter?: string;
-  level: number;
-  description: string;
-  startedAt: string;
-  untilAt: string;
-  stoppedAt?: string;
-  state: "running" | "stopped";
-  requestCount: number;
-  imported: boolean;
-}
+import type { RecordingSession as Recording } from "../../../shared/wire/api.ts";
 
 const LEVELS = [
   { value: 50, label: "50 normal" },
