@@ -4,6 +4,7 @@
  * so a crash leaves either the old or the new state, never a torn one.
  * @module
  */
+import { writeFileAtomicSync } from "@sonde/shared/files";
 
 /** Persistent journal counters. */
 export interface JournalState {
@@ -55,30 +56,5 @@ export function loadState(dir: string): JournalState {
 
 /** Writes `<dir>/state.json` atomically. */
 export function saveState(dir: string, state: JournalState, sync: boolean): void {
-  writeFileAtomic(`${dir}/${FILE}`, new TextEncoder().encode(JSON.stringify(state) + "\n"), sync);
-}
-
-/** Writes a file through a temp file and a rename; with `sync`, fsyncs the data before the rename. */
-export function writeFileAtomic(path: string, data: Uint8Array, sync = true): void {
-  const tmp = `${path}.tmp`;
-  const file = Deno.openSync(tmp, { write: true, create: true, truncate: true });
-  try {
-    let done = 0;
-    while (done < data.length) done += file.writeSync(data.subarray(done));
-    if (sync) file.syncDataSync();
-  } finally {
-    file.close();
-  }
-  Deno.renameSync(tmp, path);
-  if (sync) syncDir(path.slice(0, path.lastIndexOf("/")) || ".");
-}
-
-/** Makes the directory's entries (a created or renamed file) durable. */
-export function syncDir(dir: string): void {
-  const handle = Deno.openSync(dir, { read: true });
-  try {
-    handle.syncSync();
-  } finally {
-    handle.close();
-  }
+  writeFileAtomicSync(`${dir}/${FILE}`, JSON.stringify(state) + "\n", { sync });
 }

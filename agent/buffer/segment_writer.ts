@@ -5,7 +5,7 @@
  * @module
  */
 import { encodeRecordInto, RECORD_HEADER_BYTES } from "@sonde/shared/wire/record_codec";
-import { syncDir } from "./journal_state.ts";
+import { syncDir } from "@sonde/shared/files";
 import { INDEX_EVERY_BYTES, type Segment, segmentName, writeAll } from "./segment.ts";
 
 const WRITE_BUFFER_BYTES = 256 * 1024;

@@ -8,7 +8,7 @@
 import { errorMessage, ValidationError } from "@sonde/shared/errors";
 import type { Logger } from "@sonde/shared/log";
 import { type AgentConfig, defaultAgentConfig, parseAgentConfig } from "@sonde/shared/wire/agent_config";
-import { writeFileAtomic } from "../buffer/journal_state.ts";
+import { writeFileAtomicSync } from "@sonde/shared/files";
 
 /** Body of `PUT /v1/config` and `GET /v1/config`. */
 export interface ConfigEnvelope {
@@ -117,7 +117,7 @@ export class ConfigStore {
       };
     }
     const text = JSON.stringify({ version, config } satisfies ConfigEnvelope, null, 2) + "\n";
-    writeFileAtomic(this.path, new TextEncoder().encode(text));
+    writeFileAtomicSync(this.path, text);
     this.#current = config;
     this.log.info("configuration applied", { version, checks: config.checks.length });
     for (const fn of this.#listeners) fn(config);

@@ -6,6 +6,7 @@
  * @module
  */
 import { SondeError } from "../errors.ts";
+import { writeFileAtomicSync } from "../files.ts";
 
 /** Options of {@linkcode withFileLock}. */
 export interface LockOptions {
@@ -89,16 +90,9 @@ export async function withFileLock<T>(
   }
 }
 
-/** Replaces `path` atomically with `data` (temp file in the same folder + rename). */
-export async function writeFileAtomic(path: string, data: string, mode = 0o644): Promise<void> {
-  const tmp = `${path}.${token()}.tmp`;
-  try {
-    await Deno.writeTextFile(tmp, data, { mode });
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+/** Replaces `path` atomically and durably with `data` (see {@linkcode writeFileAtomicSync}). */
+export function writeFileAtomic(path: string, data: string, mode = 0o644): Promise<void> {
+  return Promise.resolve().then(() => writeFileAtomicSync(path, data, { mode }));
 }
 
 /** Reads a text file, or returns `undefined` when it does not exist. */
