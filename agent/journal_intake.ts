@@ -3,7 +3,7 @@
  * `Events` per batch. Shared by `agent/main.ts` and the all-in-one `main.ts`.
  * @module
  */
-import { RecordKind } from "@sonde/shared/wire/types";
+import { compactEventBatch, RecordKind } from "@sonde/shared/wire/types";
 import type { Journal } from "./buffer/journal.ts";
 import { type Intake, startIntake } from "./intake/mod.ts";
 import { IntakeError } from "./intake/body.ts";
@@ -26,7 +26,7 @@ export function journalIntake(
     sink: {
       events(batch) {
         try {
-          journal.append(RecordKind.Events, enc.encode(JSON.stringify(batch)));
+          journal.append(RecordKind.Events, enc.encode(compactEventBatch(batch)));
           return true;
         } catch (e) {
           // a batch larger than one journal record will never fit: refuse it for good (413), not as "full"

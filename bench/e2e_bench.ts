@@ -23,8 +23,11 @@ import { median, report } from "./median.ts";
 logSink.level = "warn";
 /** Agents (hosts) the application's requests are spread over; `SONDE_E2E_AGENTS` overrides. */
 const AGENTS = Number(Deno.env.get("SONDE_E2E_AGENTS") ?? 2);
+/** Events per second the application offers (`SONDE_E2E_RATE`); above what the system can take, the
+ * backlog grows in the agents' journals and the windows show what was assembled. */
+const RATE = Number(Deno.env.get("SONDE_E2E_RATE") ?? 125_000);
 
-async function appRole(urls: string, seconds: number): Promise<void> {
+async function appRole(urls: string, seconds: number, rate: number): Promise<void> {
   // one SDK per agent: the application runs on several hosts, each with its local agent
   const sondes = urls.split(",").map((agentUrl, i) =>
     createSonde({
@@ -35,10 +38,13 @@ async function appRole(urls: string, seconds: number): Promise<void> {
       flushIntervalMs: 50,
     })
   );
-  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
   let requests = 0;
-  while (performance.now() < end) {
-    for (let i = 0; i < 200; i++) {
+  for (let now = t0; now < end; now = performance.now()) {
+    // offer `rate` events/s (10 per request), paced every few milliseconds
+    const due = Math.floor(((now - t0) / 1000) * rate / 10);
+    while (requests < due) {
       const sonde = sondes[requests % sondes.length]!;
       const req = sonde.startRequest("GET /api/item", {
         params: { user: "u" + (requests & 255), shard: requests & 7 },
@@ -46,9 +52,9 @@ async function appRole(urls: string, seconds: number): Promise<void> {
       for (let s = 0; s < 4; s++) req.startSection(`step${s}`, { module: "svc" }).end();
       req.end();
       requests++;
+      if (sondes.some((s) => s.stats().queued > 150_000)) break; // the agents fell behind: let the SDK send
     }
-    while (sondes.some((s) => s.stats().queued > 50_000)) await new Promise((r) => setTimeout(r, 2));
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 2));
   }
   await Promise.all(sondes.map((s) => s.flush()));
   const stats = sondes.map((s) => s.stats());
@@ -82,7 +88,13 @@ async function mainRole(seconds: number): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "sonde-e2e-" });
   const store = await openStore({ databaseUrl: pg.url, dataDir: dir, maxConnections: 8 });
   let assembled = 0;
-  const assembler = await createAssembler({ store, dataDir: dir, graceMs: 1000, maxOpenEvents: 4_000_000 });
+  const assembler = await createAssembler({
+    store,
+    dataDir: dir,
+    graceMs: 1000,
+    maxOpenEvents: 4_000_000,
+    maxOpenRequests: 400_000,
+  });
   const server = await startServer({
     store,
     identity: await ensureServiceIdentity(`${dir}/etc`, "server"),
@@ -130,7 +142,7 @@ async function mainRole(seconds: number): Promise<void> {
     });
   }
   await registerAgents(store, server.config, agents);
-  const app = spawnRole(["--app", agents.map((a) => a.intake).join(","), String(seconds)]);
+  const app = spawnRole(["--app", agents.map((a) => a.intake).join(","), String(seconds), String(RATE)]);
   const appDone = firstLine(app.stdout);
   const windows: number[] = [];
   const t0 = performance.now();
@@ -144,9 +156,15 @@ async function mainRole(seconds: number): Promise<void> {
     );
   }
   const appStats = JSON.parse(await appDone) as { requests: number; sent: number; dropped: number };
+  const appEnd = performance.now();
   while (assembled < appStats.sent && performance.now() - t0 < (seconds + 90) * 1000) {
     await new Promise((r) => setTimeout(r, 250));
   }
+  console.log(
+    `# offered ${Math.round(appStats.sent / seconds)} events/s; the backlog was assembled ${
+      ((performance.now() - appEnd) / 1000).toFixed(1)
+    } s after the application stopped`,
+  );
   const sum = await store.db.selectFrom("request").select((eb) => eb.fn.sum<number>("event_count").as("n"))
     .executeTakeFirst();
   console.log(
@@ -154,6 +172,14 @@ async function mainRole(seconds: number): Promise<void> {
   );
   if (Number(sum?.n) !== appStats.sent || appStats.dropped > 0) {
     console.log("# LOSS: not every sent event is in a row");
+    const cursors = await store.db.selectFrom("agent").select([
+      "name",
+      "acked_seq",
+      "agent_last_seq",
+      "state",
+    ])
+      .execute();
+    console.log(`# agents: ${JSON.stringify(cursors)}; assembler: ${JSON.stringify(assembler.stats())}`);
   }
   console.log(
     `# server: ${
@@ -170,5 +196,5 @@ async function mainRole(seconds: number): Promise<void> {
   await Deno.remove(dir, { recursive: true });
 }
 
-if (Deno.args[0] === "--app") await appRole(Deno.args[1]!, Number(Deno.args[2]));
+if (Deno.args[0] === "--app") await appRole(Deno.args[1]!, Number(Deno.args[2]), Number(Deno.args[3]));
 else await mainRole(Number(Deno.args[0] ?? 60));

@@ -104,7 +104,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerHandle> {
     return assembler;
   };
   const telemetry: TelemetryHook | undefined = opts.assembler && {
-    persistInTx: (tx, agentId, events) => current().persistInTx(tx, agentId, events),
+    persistInTx: (tx, agentId, events, raw) => current().persistInTx(tx, agentId, events, raw),
     afterCommit: (staged) => current().ingestStaged(staged as Parameters<Assembler["ingestStaged"]>[0]),
   };
   const ingestor = new Ingestor(db, telemetry, holder);

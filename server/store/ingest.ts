@@ -14,7 +14,7 @@ import type { JournalRecord } from "@sonde/shared/wire/record_codec";
 import {
   type AgentNotice,
   type CheckResult,
-  type EventBatch,
+  eventsOfBatch,
   RecordKind,
   type SampleBatch,
   type TelemetryEvent,
@@ -23,8 +23,17 @@ import { CounterWriter, groupSamples, type SeriesBatch } from "./counters.ts";
 
 /** Where telemetry events go: persisted inside the pull transaction, handed on after commit. */
 export interface TelemetryHook<Staged = unknown> {
-  /** Persists events inside the pull transaction (so a crash loses and duplicates nothing). */
-  persistInTx(tx: Kysely<Database>, agentId: number, events: TelemetryEvent[]): Promise<Staged>;
+  /**
+   * Persists events inside the pull transaction (so a crash loses and duplicates nothing). `raw` is
+   * the JSON of the event batches the events came from (`{"app"?:…,"events":[…]}` each, together
+   * exactly `events`), to store without serializing again.
+   */
+  persistInTx(
+    tx: Kysely<Database>,
+    agentId: number,
+    events: TelemetryEvent[],
+    raw: string[],
+  ): Promise<Staged>;
   /** Called with what `persistInTx` returned after the transaction committed. */
   afterCommit(staged: Staged): void;
 }
@@ -74,6 +83,8 @@ interface Parsed {
   series: Map<string, SeriesBatch>;
   checks: CheckResult[];
   events: TelemetryEvent[];
+  /** JSON of the batches holding exactly `events`. */
+  rawEvents: string[];
   dropped: number | null;
   result: IngestResult;
 }
@@ -132,10 +143,12 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
   const sampleBatches: SampleBatch[] = [];
   const checks: CheckResult[] = [];
   const events: TelemetryEvent[] = [];
+  const rawEvents: string[] = [];
   let dropped: number | null = null;
   for (const r of fresh) {
     try {
-      const value = JSON.parse(decoder.decode(r.payload));
+      const text = decoder.decode(r.payload);
+      const value = JSON.parse(text);
       switch (r.kind) {
         case RecordKind.Samples: {
           const b = samplesOf(value);
@@ -149,19 +162,29 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
           else result.rejected++;
           break;
         }
-        case RecordKind.Events:
-          if (!Array.isArray((value as EventBatch).events)) result.rejected++;
-          else {
-            for (const e of (value as EventBatch).events) {
-              const t = e?.tsUs;
-              if (
-                typeof t === "number" && t > nowUs - EVENT_WINDOW_PAST_US &&
-                t < nowUs + EVENT_WINDOW_FUTURE_US
-              ) events.push(e);
-              else result.rejectedEvents++;
+        case RecordKind.Events: {
+          const batch = eventsOfBatch(value);
+          if (!batch) {
+            result.rejected++;
+            break;
+          }
+          const before = result.rejectedEvents;
+          const kept = batch.filter((e) => {
+            const t = e?.tsUs;
+            if (
+              typeof t === "number" && t > nowUs - EVENT_WINDOW_PAST_US && t < nowUs + EVENT_WINDOW_FUTURE_US
+            ) {
+              return true;
             }
+            result.rejectedEvents++;
+            return false;
+          });
+          for (const e of kept) events.push(e);
+          if (kept.length > 0) {
+            rawEvents.push(result.rejectedEvents === before ? text : JSON.stringify({ events: kept }));
           }
           break;
+        }
         case RecordKind.Notice: {
           const n = value as AgentNotice;
           if (n.type === "dropped" && typeof n.detail?.records === "number") dropped = n.detail.records;
@@ -177,7 +200,17 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
   result.checks = checks.length;
   result.events = events.length;
   const lastSeq = fresh.at(-1)?.seq ?? item.fromSeq;
-  return { item, fresh, lastSeq, series: groupSamples(sampleBatches), checks, events, dropped, result };
+  return {
+    item,
+    fresh,
+    lastSeq,
+    series: groupSamples(sampleBatches),
+    checks,
+    events,
+    rawEvents,
+    dropped,
+    result,
+  };
 }
 
 /** Stores pulled pages. One instance per server process (it caches series ids). */
@@ -228,7 +261,7 @@ export class Ingestor {
       if (this.telemetry) {
         for (const p of work) {
           if (p.events.length > 0) {
-            staged.push(await this.telemetry.persistInTx(tx, p.item.agentId, p.events));
+            staged.push(await this.telemetry.persistInTx(tx, p.item.agentId, p.events, p.rawEvents));
           }
         }
       }

@@ -7,6 +7,9 @@ import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { type AssemblerOptions, createAssembler } from "./assembler.ts";
 import { createLogPool } from "./log_pools.ts";
 import { readRequest } from "../../shared/telemetry/segment_reader.ts";
+import { compactEventBatch, RecordKind } from "@sonde/shared/wire/types";
+import { Ingestor } from "../store/ingest.ts";
+import type { StagedEvents } from "./pending.ts";
 
 logSink.level = "error";
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0) * 1000; // µs
@@ -337,4 +340,50 @@ storeTest(
     assertEquals(rows.rows.map((r) => r.id), [...good].sort());
   },
   ["postgres"],
+);
+
+storeTest(
+  "batches pulled in the agent's compact form are kept as they came and rebuilt after a restart",
+  async (store) => {
+    const { id: agentId } = await store.db.insertInto("agent").values({ name: "c1", address: "127.0.0.1:1" })
+      .returning("id").executeTakeFirstOrThrow();
+    const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+    let now = 1_000_000;
+    const opts = { store, dataDir, clock: () => now, graceMs: 5000 };
+    const first = await createAssembler(opts);
+    const ing = new Ingestor(store.db, {
+      persistInTx: (tx, agent, events, raw) => first.persistInTx(tx, agent, events, raw),
+      afterCommit: (staged) => first.ingestStaged(staged as StagedEvents),
+    });
+    const shift = T0 - Date.now() * 1000; // inside the accepted time window whenever the test runs
+    const at = (e: TelemetryEvent) => ({ ...e, tsUs: e.tsUs - shift });
+    const [a, b] = [rid(), rid()];
+    const ra = twoAgentRequest(a);
+    const rb = twoAgentRequest(b);
+    const stale = { ...ra.web[0]!, requestId: rid(), tsUs: 1 }; // 1970: refused by the time window
+    const payload = (events: TelemetryEvent[]) => new TextEncoder().encode(compactEventBatch({ events }));
+    const result = await ing.ingest(agentId, 0, [
+      { seq: 1, kind: RecordKind.Events, ts: 0, payload: payload([...ra.web, ...ra.db].map(at)) },
+      { seq: 2, kind: RecordKind.Events, ts: 0, payload: payload([stale, ...rb.web.map(at)]) },
+    ]);
+    assertEquals([result.events, result.rejectedEvents], [6, 1]);
+    assertEquals(first.stats().openEvents, 6, "the batch-level registration reached every event");
+    // "kill -9" before any flush: the next assembler rebuilds both requests from the pending row
+    const second = await createAssembler(opts);
+    assertEquals(second.stats().recoveredEvents, 6);
+    now += 5000;
+    assertEquals(
+      (await second.flush()).map((r) => [r.requestId, r.eventCount]).sort(),
+      [[a, 4], [b, 2]].sort(),
+    );
+    const rows = await store.db.selectFrom("request").select(["request_id", "tiers"]).orderBy("request_id")
+      .execute();
+    assertEquals(
+      rows.map((r) => [r.request_id, r.tiers]),
+      [[a, ["shop 1/db/db-1", "shop 1/web/web-1"]], [b, ["shop 1/web/web-1"]]].sort(),
+    );
+    await first.stop();
+    await second.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  },
 );

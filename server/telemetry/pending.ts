@@ -8,7 +8,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "@sonde/shared/db";
-import type { TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import { eventsOfBatch, type TelemetryEvent } from "@sonde/shared/wire/types";
 
 /** One pulled batch stored as a pending row; hand it to the assembler after the transaction committed. */
 export interface StagedEvents {
@@ -29,17 +29,18 @@ export function groupByRequest(events: TelemetryEvent[]): Map<string, TelemetryE
 }
 
 /**
- * Stores one pulled batch as a pending row using `tx` (the caller's transaction). `raw` is the
- * `{"events":[...]}` JSON the events were parsed from, stored as is when given (saves serializing).
+ * Stores one pulled batch as a pending row using `tx` (the caller's transaction). `raw` is the JSON
+ * of the journal records the events were parsed from (`{"app"?:…,"events":[…]}` each, together exactly
+ * `events`), stored as a JSON array without serializing again; without it the events are serialized.
  */
 export async function persistPending(
   tx: Transaction<Database> | Kysely<Database>,
   agentId: number,
   events: TelemetryEvent[],
-  raw?: string,
+  raw?: string[],
 ): Promise<StagedEvents> {
   const row = await tx.insertInto("telemetry_pending")
-    .values({ agent_id: agentId, events: raw ?? JSON.stringify({ events }) })
+    .values({ agent_id: agentId, events: raw ? `[${raw.join(",")}]` : JSON.stringify({ events }) })
     .returning("id").executeTakeFirstOrThrow();
   return { agentId, pendingId: Number(row.id), events };
 }
@@ -54,6 +55,13 @@ export async function deletePending(
   }
 }
 
+/** The events of a pending row: a JSON array of batches, or one `{"events":[…]}` object. */
+function pendingEvents(text: string): TelemetryEvent[] {
+  const v = JSON.parse(text);
+  if (Array.isArray(v)) return v.flatMap((b) => eventsOfBatch(b) ?? []);
+  return eventsOfBatch(v) ?? [];
+}
+
 /** Every pending row, oldest first (for recovery after a restart). */
 export async function loadPending(db: Kysely<Database>, pageSize = 500): Promise<StagedEvents[]> {
   const out: StagedEvents[] = [];
@@ -63,7 +71,7 @@ export async function loadPending(db: Kysely<Database>, pageSize = 500): Promise
       .where("id", ">", after).orderBy("id").limit(pageSize).execute();
     if (rows.length === 0) return out;
     for (const r of rows) {
-      out.push({ agentId: r.agent_id, pendingId: Number(r.id), events: JSON.parse(r.events).events });
+      out.push({ agentId: r.agent_id, pendingId: Number(r.id), events: pendingEvents(r.events) });
     }
     after = Number(rows[rows.length - 1]!.id);
   }

@@ -1,7 +1,8 @@
 /**
  * Bulk insert of request rows: the whole batch travels as one JSON text parameter expanded by
  * `jsonb_to_recordset`, fast on postgres.js and PGlite alike, with `ON CONFLICT DO NOTHING` (the
- * idempotence the crash-safety contract relies on). COPY was tried: it cannot skip conflicts, and COPY
+ * idempotence the crash-safety contract relies on). The search words arrive as a `tsvector` literal
+ * (shared/telemetry/search.ts), so PostgreSQL parses no text. COPY was tried: it cannot skip conflicts, and COPY
  * through a staging table hangs on the postgres.js driver (shared/db/drivers.ts) here.
  * @module
  */
@@ -10,6 +11,7 @@ import { type Database, PartitionCache } from "@sonde/shared/db";
 import { columnsFor, type LogPool, poolTable } from "./log_pools.ts";
 import type { RecordLocation } from "./segment_writer.ts";
 import type { Summary } from "./summarize.ts";
+import { searchDocument } from "@sonde/shared/telemetry/search";
 
 /** One row of `request`, with JSON values as plain values. */
 export interface RequestRow {
@@ -28,8 +30,11 @@ export interface RequestRow {
   file: string;
   file_offset: number;
   file_length: number;
-  /** Event texts and string parameter values for full-text search (deduplicated, at most 2 KB). */
-  search_text: string;
+  /**
+   * The words the request is found by (a `tsvector` literal): its name, column values, applications,
+   * tiers, event texts and string parameter values (these two at most 2 KB).
+   */
+  search_doc: string;
 }
 
 const SEARCH_TEXT_MAX = 2048;
@@ -57,13 +62,13 @@ export async function insertRequestRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   await sql`insert into request (log_pool_id, start_ts, request_id, name, duration_us, status, event_count,
-      agents, applications, tiers, columns, file, file_offset, file_length, search_text)
+      agents, applications, tiers, columns, file, file_offset, file_length, search_doc)
     select log_pool_id, start_ts, request_id, name, duration_us, status, event_count,
-      agents, applications, tiers, columns, file, file_offset, file_length, search_text
+      agents, applications, tiers, columns, file, file_offset, file_length, cast(search_doc as tsvector)
     from jsonb_to_recordset(cast(${JSON.stringify(rows)}::text as jsonb)) as x(
       log_pool_id int4, start_ts timestamptz, request_id text, name text, duration_us int8, status text,
       event_count int4, agents jsonb, applications jsonb, tiers jsonb, columns jsonb, file text,
-      file_offset int8, file_length int4, search_text text)
+      file_offset int8, file_length int4, search_doc text)
     on conflict (log_pool_id, start_ts, request_id) do nothing`.execute(db);
 }
 
@@ -81,25 +86,30 @@ function isoMicros(us: number): string {
 
 /** The rows of written requests: one per request and log pool. */
 export function buildRows(written: WrittenRequest[]): RequestRow[] {
-  return written.flatMap(({ s, loc, pools }) =>
-    pools.map((p) => ({
-      log_pool_id: p.id,
-      start_ts: isoMicros(s.startUs),
-      request_id: s.requestId,
-      name: s.name.slice(0, 1000),
-      duration_us: s.durationUs,
-      status: s.status,
-      event_count: s.events.length,
-      agents: s.agents,
-      applications: s.applications,
-      tiers: s.tiers,
-      columns: columnsFor(p, s.events),
-      file: loc.file,
-      file_offset: loc.offset,
-      file_length: loc.length,
-      search_text: searchText(s.events),
-    }))
-  );
+  return written.flatMap(({ s, loc, pools }) => {
+    const name = s.name.slice(0, 1000);
+    const words = [name, ...s.applications, ...s.tiers, searchText(s.events)];
+    return pools.map((p) => {
+      const columns = columnsFor(p, s.events);
+      return {
+        log_pool_id: p.id,
+        start_ts: isoMicros(s.startUs),
+        request_id: s.requestId,
+        name,
+        duration_us: s.durationUs,
+        status: s.status,
+        event_count: s.events.length,
+        agents: s.agents,
+        applications: s.applications,
+        tiers: s.tiers,
+        columns,
+        file: loc.file,
+        file_offset: loc.offset,
+        file_length: loc.length,
+        search_doc: searchDocument([...words, ...Object.values(columns).map(String)]),
+      };
+    });
+  });
 }
 
 /**

@@ -19,20 +19,34 @@
  * ```
  * @module
  */
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
+/** Slice-by-8 tables of CRC-32C (Castagnoli, reflected polynomial 0x82f63b78): `T[k * 256 + b]`. */
+const CRC_TABLES = (() => {
+  const t = new Int32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
     t[n] = c;
   }
+  for (let n = 0; n < 256; n++) {
+    for (let k = 1; k < 8; k++) {
+      t[k * 256 + n] = t[(k - 1) * 256 + n]! >>> 8 ^ t[t[(k - 1) * 256 + n]! & 0xff]!;
+    }
+  }
   return t;
 })();
 
-/** CRC-32C (Castagnoli) of `bytes[start, end)`, as an unsigned 32-bit number. */
+/** CRC-32C (Castagnoli) of `bytes[start, end)`, as an unsigned 32-bit number; eight bytes per step. */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const t = CRC_TABLES;
   let crc = -1;
-  for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  let i = start;
+  for (const last8 = end - 8; i <= last8; i += 8) {
+    const lo = crc ^ (bytes[i]! | bytes[i + 1]! << 8 | bytes[i + 2]! << 16 | bytes[i + 3]! << 24);
+    crc = t[1792 + (lo & 0xff)]! ^ t[1536 + (lo >>> 8 & 0xff)]! ^ t[1280 + (lo >>> 16 & 0xff)]! ^
+      t[1024 + (lo >>> 24)]! ^ t[768 + bytes[i + 4]!]! ^ t[512 + bytes[i + 5]!]! ^ t[256 + bytes[i + 6]!]! ^
+      t[bytes[i + 7]!]!;
+  }
+  for (; i < end; i++) crc = t[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
 }
 

@@ -48,6 +48,27 @@ function sample(n: number): { bytes: Uint8Array; records: JournalRecord[] } {
 
 Deno.test("crc32c matches the standard check value", () => {
   assertEquals(crc32c(enc.encode("123456789")), 0xe3069283);
+  // RFC 3720 B.4 test vectors: 32 bytes of zeros, of 0xff, and ascending
+  assertEquals(crc32c(new Uint8Array(32)), 0x8a9136aa);
+  assertEquals(crc32c(new Uint8Array(32).fill(0xff)), 0x62a8ab43);
+  assertEquals(crc32c(Uint8Array.from({ length: 32 }, (_, i) => i)), 0x46dd794e);
+});
+
+Deno.test("crc32c of any slice equals the bit-by-bit definition", () => {
+  const reference = (b: Uint8Array, start: number, end: number) => {
+    let crc = 0xffffffff;
+    for (let i = start; i < end; i++) {
+      crc ^= b[i]!;
+      for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+    }
+    return (crc ^ 0xffffffff) >>> 0;
+  };
+  const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7919 + 13) & 0xff);
+  for (let start = 0; start < 12; start++) {
+    for (let end = start; end <= bytes.length; end += 1 + (end % 7)) {
+      assertEquals(crc32c(bytes, start, end), reference(bytes, start, end), `slice ${start}..${end}`);
+    }
+  }
 });
 
 Deno.test("a record round-trips with the documented little-endian layout", () => {

@@ -1,4 +1,5 @@
-import { assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
+import { compactEventBatch, eventsOfBatch } from "./types.ts";
 import { parseEventBatch, parseTelemetryEvent } from "./telemetry.ts";
 
 const ok = {
@@ -64,4 +65,20 @@ Deno.test("a batch-level app stands in for events without one", () => {
   const b = parseEventBatch({ app, events: [noApp, { ...noApp, app: { ...app, appTierName: "db" } }] });
   assertEquals(b.events.map((e) => e.app.appTierName), ["web", "db"]);
   assertThrows(() => parseEventBatch({ events: [noApp] }), '"events[0].app" must be an object');
+});
+
+Deno.test("a compact batch names a shared registration once and reads back to the same events", () => {
+  const web = parseEventBatch({
+    app: ok.app,
+    events: [{ ...ok, app: undefined }, { ...ok, app: undefined }],
+  });
+  const other = { ...ok, app: { appName: "shop", appId: "1", appTierName: "db", appTierId: "d1" } };
+  const events = [...web.events, parseTelemetryEvent(other)];
+  const text = compactEventBatch({ events });
+  assertEquals(text.split('"appTierName"').length - 1, 2, "the shared registration once, the other inline");
+  assert(text.length < JSON.stringify({ events }).length);
+  assertEquals(eventsOfBatch(JSON.parse(text)), events);
+  assertEquals(eventsOfBatch({ events: [] }), []);
+  assertEquals(eventsOfBatch({ app: ok.app }), undefined, "no events array");
+  assertEquals(eventsOfBatch("junk"), undefined);
 });

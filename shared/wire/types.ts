@@ -103,9 +103,44 @@ export interface TelemetryEvent {
   parentSpanId?: string;
 }
 
-/** A batch of telemetry events as journaled by the agent. */
+/**
+ * A batch of telemetry events as journaled by the agent. On the wire and in the journal the batch may
+ * carry `app`, the registration of every event that has none (the agent writes it once per batch).
+ */
 export interface EventBatch {
+  app?: AppRegistration;
   events: TelemetryEvent[];
+}
+
+/**
+ * The JSON of a batch with the application registration written once (`{"app":…,"events":[…]}`):
+ * events sharing the first event's registration object leave theirs out (the SDK's batches and each
+ * OTLP resource's spans share one), others keep their own. About a quarter fewer bytes to journal, pull
+ * and parse than a registration per event; {@linkcode eventsOfBatch} reads it back.
+ */
+export function compactEventBatch(batch: EventBatch): string {
+  const app = batch.events[0]?.app;
+  if (!app) return JSON.stringify(batch);
+  return JSON.stringify({
+    app,
+    events: batch.events.map((e) => e.app === app ? { ...e, app: undefined } : e),
+  });
+}
+
+/**
+ * The events of a parsed batch JSON with the batch-level `app` filled in where an event has none (in
+ * place), or undefined when `value` has no `events` array. Events are not validated here.
+ */
+export function eventsOfBatch(value: unknown): TelemetryEvent[] | undefined {
+  const b = value as { app?: unknown; events?: unknown } | null;
+  if (typeof b !== "object" || b === null || !Array.isArray(b.events)) return undefined;
+  const app = b.app;
+  if (typeof app === "object" && app !== null) {
+    for (const e of b.events as Partial<TelemetryEvent>[]) {
+      if (typeof e === "object" && e !== null && e.app === undefined) e.app = app as AppRegistration;
+    }
+  }
+  return b.events as TelemetryEvent[];
 }
 
 /** Agent-side facts the server should know. */

@@ -11,6 +11,7 @@ import { ValidationError } from "@sonde/shared/errors";
 import type { RequestPage, RequestQuery } from "@sonde/shared/api";
 import { type AgentNames, type DbRequestRow, isoMicros, ROW_COLUMNS, toRequestRows } from "./request_row.ts";
 import { check, checkEnum, checkInt, checkRange, checkString, checkTime, objectOf } from "./validate.ts";
+import { searchQuery } from "@sonde/shared/telemetry/search";
 
 /** Most rows per page. */
 export const MAX_PAGE = 1000;
@@ -47,11 +48,7 @@ export function parseRequestQuery(value: unknown): RequestQuery {
   return q;
 }
 
-/** The `tsquery` text of a search: every alphanumeric word as a prefix, all required. */
-export function searchQuery(q: string): string | undefined {
-  const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "").slice(0, 16);
-  return words.length === 0 ? undefined : words.map((w) => `${w}:*`).join(" & ");
-}
+export { searchQuery };
 
 type Cursor = [number, number, string]; // [duration µs or 0, start µs, request id]
 
@@ -186,7 +183,7 @@ export async function listRequests(
   const n = q.limit + 1;
   let found: DbRequestRow[] | undefined;
   if (ts) {
-    const text = sql`search_doc @@ to_tsquery('simple', ${ts})`;
+    const text = sql`search_doc @@ cast(${ts} as tsquery)`;
     found = await newestMatches(db, sql.join(conds, sql` and `), text, order, n) ??
       await rareMatches(db, sql.join([...conds, text], sql` and `), order, n);
     conds.push(text);

@@ -43,7 +43,7 @@ export async function captureRequests(
   ];
   if (s.app_name) conds.push(appCondition(s.app_name));
   const ts = s.filter ? searchQuery(s.filter) : undefined;
-  if (ts) conds.push(sql`search_doc @@ to_tsquery('simple', ${ts})`);
+  if (ts) conds.push(sql`search_doc @@ cast(${ts} as tsquery)`);
   const where = sql.join(conds, sql` and `);
   const found = await sql<DbRequestRow & { file: string; file_offset: number; file_length: number }>`
     select * from (

@@ -10,6 +10,7 @@ import * as m0004 from "./0004_telemetry.ts";
 import * as m0005 from "./0005_worker.ts";
 import * as m0006 from "./0006_ecomm.ts";
 import * as m0007 from "./0007_pending_storage.ts";
+import * as m0008 from "./0008_search_document.ts";
 
 /** Migrations by name, applied in name order. */
 export const migrations = {
@@ -20,4 +21,5 @@ export const migrations = {
   "0005_worker": m0005,
   "0006_ecomm": m0006,
   "0007_pending_storage": m0007,
+  "0008_search_document": m0008,
 };
