@@ -24,9 +24,10 @@ export function journalIntake(
     listen,
     levelFor: telemetryLevels(() => config.current.telemetry),
     sink: {
-      events(batch) {
+      events(batch, raw) {
         try {
-          journal.append(RecordKind.Events, enc.encode(compactEventBatch(batch)));
+          // an SDK batch accepted whole is journaled as received (it already names its app once)
+          journal.append(RecordKind.Events, raw ?? enc.encode(compactEventBatch(batch)));
           return true;
         } catch (e) {
           // a batch larger than one journal record will never fit: refuse it for good (413), not as "full"

@@ -84,7 +84,7 @@ async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 async function mainRole(seconds: number): Promise<void> {
-  const pg = await startPostgres();
+  const pg = await startPostgres({ durable: true });
   const dir = await Deno.makeTempDir({ prefix: "sonde-e2e-" });
   const store = await openStore({ databaseUrl: pg.url, dataDir: dir, maxConnections: 8 });
   let assembled = 0;

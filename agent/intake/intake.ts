@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import type { Service } from "@sonde/shared/service";
 import { createLogger } from "@sonde/shared/log";
-import { type EventBatch, parseEventBatch, type TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import { type EventBatch, parseEventBatchExact, type TelemetryEvent } from "@sonde/shared/wire/telemetry";
 import { IntakeError, readBody } from "./body.ts";
 import { decodeTraceRequest } from "./otlp_proto.ts";
 import { parseTraceRequestJson } from "./otlp_json.ts";
@@ -18,9 +18,13 @@ import { IntakeCounters, type IntakeStats } from "./stats.ts";
 
 export type { IntakeStats };
 
-/** Where accepted events go; `false` means full (the batch is refused with 503 and counted). */
+/**
+ * Where accepted events go; `false` means full (the batch is refused with 503 and counted). `raw`, when
+ * given, is the JSON body the batch was read from, which reads back to exactly `batch` (an SDK batch
+ * accepted whole), so it can be kept without serializing again.
+ */
 export interface EventSink {
-  events(batch: EventBatch): boolean;
+  events(batch: EventBatch, raw?: Uint8Array): boolean;
 }
 
 /** Options of {@linkcode startIntake}. */
@@ -65,11 +69,11 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
   const levelFor = options.levelFor ?? (() => 70);
   const counters = new IntakeCounters();
 
-  const deliver = (events: TelemetryEvent[]): void => {
+  const deliver = (events: TelemetryEvent[], raw?: Uint8Array): void => {
     const wanted = events.filter((e) => e.level <= levelFor(e));
     counters.droppedLevel += events.length - wanted.length;
     if (wanted.length === 0) return;
-    if (!options.sink.events({ events: wanted })) {
+    if (!options.sink.events({ events: wanted }, wanted.length === events.length ? raw : undefined)) {
       counters.droppedSink += wanted.length;
       throw new IntakeError(
         503,
@@ -92,13 +96,14 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
     }
     const body = await readBody(c.req.raw, maxBodyBytes);
     let batch: EventBatch;
+    let exact: boolean;
     try {
-      batch = parseEventBatch(parseJson(body));
+      ({ batch, exact } = parseEventBatchExact(parseJson(body)));
     } catch (e) {
       if (e instanceof IntakeError) throw e;
       throw new IntakeError(400, "bad_request", (e as Error).message);
     }
-    deliver(batch.events);
+    deliver(batch.events, exact ? body : undefined);
     return c.json({ accepted: batch.events.length });
   });
   app.post("/v1/traces", async (c) => {

@@ -2,6 +2,7 @@ import type { TelemetryEvent } from "@sonde/shared/wire/telemetry";
 import { logSink } from "@sonde/shared/log";
 import { assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { startIntake } from "./intake.ts";
+import { eventsOfBatch } from "@sonde/shared/wire/types";
 import { realisticBody } from "./proto_fixture.ts";
 
 logSink.level = "warn";
@@ -138,6 +139,36 @@ Deno.test({
       assertEquals(JSON.parse(r.text).partialSuccess.rejectedSpans, "1");
       assertEquals(got.length, 2);
       assertEquals(intake.stats().invalidSpans, 1);
+    } finally {
+      await intake.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "an SDK batch accepted whole reaches the sink with its body; repaired or filtered ones without",
+  ...opts,
+  fn: async () => {
+    const got: { events: TelemetryEvent[]; raw?: Uint8Array }[] = [];
+    const intake = await startIntake({
+      listen: { port: 0 },
+      levelFor: () => 50,
+      sink: { events: (b, raw) => (got.push({ events: b.events, raw }), true) },
+    });
+    const json = { "content-type": "application/json" };
+    const { app, ...rest } = event(0);
+    const send = (events: unknown[]) =>
+      post(intake.port, "/sonde/v1/events", JSON.stringify({ app, events }), json);
+    try {
+      assertEquals((await send([rest, { ...rest, flags: 2, parentSpanId: "00f067aa0ba902b8" }])).status, 200);
+      const exact = got.at(-1)!;
+      assertEquals(eventsOfBatch(JSON.parse(new TextDecoder().decode(exact.raw))), exact.events);
+      await send([{ ...rest, parentSpanId: "" }]); // an empty parent is dropped: not the same JSON
+      assertEquals(got.at(-1)!.raw, undefined);
+      await send([{ ...rest, text: "nul\u0000" }]); // a NUL is replaced: not the same JSON
+      assertEquals([got.at(-1)!.raw, got.at(-1)!.events[0]!.text], [undefined, "nul\uFFFD"]);
+      await send([rest, { ...rest, level: 70 }]); // one event above the wanted level is dropped
+      assertEquals([got.at(-1)!.raw, got.at(-1)!.events.length], [undefined, 1]);
     } finally {
       await intake.stop();
     }

@@ -212,7 +212,7 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
     for (const [day, list] of byDay) {
       const locs = await writer.appendMany(day, list.records);
       list.s.forEach((s, k) => {
-        written.push({ s, loc: locs[k]!, pools: router.route(new Set(s.events.map((e) => e.app.appName))) });
+        written.push({ s, loc: locs[k]!, pools: router.route(s.appNames) });
       });
     }
     await writer.sync();

@@ -39,20 +39,30 @@ export interface RequestRow {
 
 const SEARCH_TEXT_MAX = 2048;
 
-/** Words a user may search for: event texts and string parameter values, each once, in order. */
-export function searchText(events: { text: string; params?: { type: string; value: unknown }[] }[]): string {
+/**
+ * Texts a user may search a request by, besides its name, tiers and columns: event texts and string
+ * parameter values, each once, in order, at most 2 KB of them.
+ */
+export function searchTexts(
+  events: { text: string; params?: { type: string; value: unknown }[] }[],
+): string[] {
   const seen = new Set<string>();
-  let out = "";
+  let budget = SEARCH_TEXT_MAX;
   const add = (v: string) => {
-    if (v === "" || seen.has(v) || out.length >= SEARCH_TEXT_MAX) return;
+    if (v === "" || budget <= 0 || seen.has(v)) return;
     seen.add(v);
-    out += (out ? " " : "") + v.slice(0, SEARCH_TEXT_MAX - out.length);
+    budget -= v.length + 1;
   };
   for (const e of events) {
-    add(e.text);
-    for (const p of e.params ?? []) if (p.type === "string") add(String(p.value));
+    add(e.text.length > budget ? e.text.slice(0, Math.max(0, budget)) : e.text);
+    for (const p of e.params ?? []) {
+      if (p.type === "string") {
+        const v = String(p.value);
+        add(v.length > budget ? v.slice(0, Math.max(0, budget)) : v);
+      }
+    }
   }
-  return out;
+  return [...seen];
 }
 
 /** Inserts rows, skipping any whose key `(log_pool_id, start_ts, request_id)` exists. */
@@ -88,7 +98,7 @@ function isoMicros(us: number): string {
 export function buildRows(written: WrittenRequest[]): RequestRow[] {
   return written.flatMap(({ s, loc, pools }) => {
     const name = s.name.slice(0, 1000);
-    const words = [name, ...s.applications, ...s.tiers, searchText(s.events)];
+    const words = [name, ...s.applications, ...s.tiers, ...searchTexts(s.events)];
     return pools.map((p) => {
       const columns = columnsFor(p, s.events);
       return {

@@ -3,7 +3,7 @@
  * root LEAVE, else first to last event), status, agents, applications and tiers.
  * @module
  */
-import { EventFlag } from "@sonde/shared/wire/telemetry";
+import { EventFlag, type TelemetryEvent } from "@sonde/shared/wire/telemetry";
 import type { DueRequest } from "./open_requests.ts";
 import type { RequestStatus, StoredRequest } from "@sonde/shared/telemetry/segment_format";
 
@@ -14,6 +14,8 @@ export interface Summary extends StoredRequest {
   applications: string[];
   /** `"appName appId/appTierName/appTierId"` of every tier involved. */
   tiers: string[];
+  /** Every application name involved (what log pools match). */
+  appNames: Set<string>;
 }
 
 /** Summarizes a due request. */
@@ -37,10 +39,15 @@ export function summarize(r: DueRequest): Summary {
     ? "warning"
     : "ok";
   const agents = [...new Set(events.map((e) => e.agentId))].sort((a, b) => a - b);
+  const appNames = new Set<string>();
   const applications = new Set<string>();
   const tiers = new Set<string>();
+  let lastApp: TelemetryEvent["app"] | undefined;
   for (const e of events) {
     const a = e.app;
+    if (a === lastApp) continue; // events of one pulled batch share their registration object
+    lastApp = a;
+    appNames.add(a.appName);
     applications.add(`${a.appName} ${a.appId}`);
     tiers.add(`${a.appName} ${a.appId}/${a.appTierName}/${a.appTierId}`);
   }
@@ -54,5 +61,6 @@ export function summarize(r: DueRequest): Summary {
     name: (rootEnter ?? events[0]!).text,
     applications: [...applications].sort(),
     tiers: [...tiers].sort(),
+    appNames,
   };
 }

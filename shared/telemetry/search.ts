@@ -24,12 +24,27 @@ function word(w: string): string {
   return w.length <= MAX_WORD ? w : [...w].slice(0, MAX_WORD).join("");
 }
 
+/** Words of short texts seen recently (request names, event texts, tiers repeat a lot). */
+const cache = new Map<string, string[]>();
+const CACHE_MAX = 20_000;
+const CACHED_TEXT_MAX = 200;
+
+function wordsOf(t: string): string[] {
+  const known = t.length <= CACHED_TEXT_MAX ? cache.get(t) : undefined;
+  if (known) return known;
+  const out: string[] = [];
+  for (const w of t.toLowerCase().split(SPLIT)) if (w !== "") out.push(word(w));
+  if (t.length <= CACHED_TEXT_MAX) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(t, out);
+  }
+  return out;
+}
+
 /** The distinct words of `texts`, in order of first appearance. */
 export function searchWords(texts: Iterable<string>): string[] {
   const seen = new Set<string>();
-  for (const t of texts) {
-    for (const w of t.toLowerCase().split(SPLIT)) if (w !== "") seen.add(word(w));
-  }
+  for (const t of texts) for (const w of wordsOf(t)) seen.add(w);
   return [...seen];
 }
 

@@ -73,12 +73,15 @@ export function encodeRequest(r: StoredRequest): string {
   const apps: AppRegistration[] = [];
   const appIdx = new Map<string, number>();
   const agentIdx = new Map(r.agents.map((a, i) => [a, i]));
+  let lastApp: AppRegistration | undefined;
+  let ai = 0;
   const ev: EncodedEvent[] = r.events.map((e) => {
-    const k = appKey(e.app);
-    let ai = appIdx.get(k);
-    if (ai === undefined) {
-      ai = apps.push(e.app) - 1;
-      appIdx.set(k, ai);
+    if (e.app !== lastApp) { // events of one pulled batch share their registration object
+      lastApp = e.app;
+      const k = appKey(e.app);
+      const known = appIdx.get(k);
+      ai = known ?? apps.push(e.app) - 1;
+      if (known === undefined) appIdx.set(k, ai);
     }
     return [
       e.tsUs - r.startUs,

@@ -38,12 +38,17 @@ function obj(what: string, path: string, v: unknown): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/** Set when a parser changed an accepted value (see {@linkcode parseEventBatchExact}). */
+let normalized = false;
+
 function str(what: string, path: string, v: unknown, max = MAX_TEXT): string {
   if (typeof v !== "string" || v.length > max) {
     fail(what, path, `must be a string of at most ${max} chars`, v);
   }
   // PostgreSQL text and jsonb refuse NUL and lone surrogates: make every accepted string storable
-  return v.includes("\0") || !v.isWellFormed() ? v.replaceAll("\0", "\uFFFD").toWellFormed() : v;
+  if (!v.includes("\0") && v.isWellFormed()) return v;
+  normalized = true;
+  return v.replaceAll("\0", "\uFFFD").toWellFormed();
 }
 
 function int(what: string, path: string, v: unknown, min: number, max: number): number {
@@ -133,7 +138,8 @@ export function parseTelemetryEvent(
     requestId,
     spanId,
   };
-  if (o.parentSpanId !== undefined && o.parentSpanId !== null && o.parentSpanId !== "") {
+  if (o.parentSpanId === null || o.parentSpanId === "") normalized = true;
+  else if (o.parentSpanId !== undefined) {
     if (typeof o.parentSpanId !== "string" || !HEX16.test(o.parentSpanId)) {
       fail(what, `${path}.parentSpanId`, "must be 16 lowercase hex digits", o.parentSpanId);
     }
@@ -158,6 +164,20 @@ export function parseEventBatch(value: unknown, what = "event batch"): EventBatc
   if (!Array.isArray(o.events)) fail(what, "events", "must be an array", o.events);
   const app = o.app === undefined ? undefined : parseAppRegistration(o.app, what, "app");
   return { events: o.events.map((e, i) => parseTelemetryEvent(e, what, `events[${i}]`, app)) };
+}
+
+/**
+ * Parses an event batch like {@linkcode parseEventBatch} and tells whether the JSON it came from reads
+ * back to exactly the parsed events (`exact`: no string was repaired, no empty `parentSpanId` dropped;
+ * unknown fields may remain, readers ignore them). An exact batch can be kept as the bytes received.
+ */
+export function parseEventBatchExact(
+  value: unknown,
+  what = "event batch",
+): { batch: EventBatch; exact: boolean } {
+  normalized = false;
+  const batch = parseEventBatch(value, what);
+  return { batch, exact: !normalized };
 }
 
 export { EventFlag, Level } from "./types.ts";
