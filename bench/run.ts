@@ -20,7 +20,12 @@ for (const file of files) {
   const status = await new Deno.Command(Deno.execPath(), {
     // the V8 setting of `deno task server` and `deno task start` (a young generation that holds a
     // pulled page's events without promoting them), since several benchmarks run the Server in-process
-    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=64", new URL(file, import.meta.url).pathname],
+    args: [
+      "run",
+      "--allow-all",
+      "--v8-flags=--max-semi-space-size=64",
+      new URL(file, import.meta.url).pathname,
+    ],
     stdin: "null",
   }).spawn().status;
   if (!status.success) failed++;
