@@ -11,6 +11,7 @@
  */
 import { sql } from "kysely";
 import { copyRows, dayKey, ensureDayPartitions, openStore } from "../shared/db/mod.ts";
+import { searchDocument } from "../shared/telemetry/search.ts";
 import { logSink } from "../shared/log.ts";
 import type { AppRegistration } from "../shared/wire/types.ts";
 import { encodeRequest, type StoredEvent } from "../shared/telemetry/segment_format.ts";
@@ -109,6 +110,8 @@ function* generate(dataDir: string): Generator<unknown[]> {
     if (pending > 8 * 1024 * 1024) flush();
     const iso = new Date(Math.floor(startUs / 1000)).toISOString().slice(0, 23) +
       String(startUs % 1000).padStart(3, "0") + "Z";
+    const apps = both ? ["shop 1", "billing 7"] : ["shop 1"];
+    const tiers = both ? ["shop 1/web/web-1", "billing 7/api/api-1"] : ["shop 1/web/web-1"];
     yield [
       1,
       iso,
@@ -118,12 +121,14 @@ function* generate(dataDir: string): Generator<unknown[]> {
       status,
       events.length,
       JSON.stringify([agent]),
-      JSON.stringify(both ? ["shop 1", "billing 7"] : ["shop 1"]),
-      JSON.stringify(both ? ["shop 1/web/web-1", "billing 7/api/api-1"] : ["shop 1/web/web-1"]),
+      JSON.stringify(apps),
+      JSON.stringify(tiers),
       JSON.stringify({ user, url }),
       `${dayKey(day0).slice(0, 4)}-${dayKey(day0).slice(4, 6)}-${dayKey(day0).slice(6)}/${name}`,
       offset,
       bytes.length,
+      // the words the Server writes (server/telemetry/request_rows.ts)
+      searchDocument([`GET ${url}`, ...apps, ...tiers, ...events.map((e) => e.text), user, url]),
     ];
     offset += bytes.length;
   }
@@ -165,6 +170,7 @@ try {
     "file",
     "file_offset",
     "file_length",
+    "search_doc",
   ], generate(dataDir));
   await sql`vacuum analyze request`.execute(store.db);
   console.error(`loaded ${ROWS} rows and files in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -185,6 +191,10 @@ try {
     { ...base, agent: "host-3", minDurationUs: 50_000 },
     { ...base, from: day0 + 10 * 3_600_000, to: day0 + 11 * 3_600_000, q: "cart" },
   ];
+  for (const q of ["user1234", "orders", "GET /api/pay/4"]) {
+    const found = await worker.requests({ ...base, q });
+    if (found.rows.length === 0) throw new Error(`search "${q}" found nothing: the search words are missing`);
+  }
   const research: number[] = [], detail: number[] = [], stats: number[] = [], grouped: number[] = [];
   const day = { pool: 1, from: day0, to: day0 + DAY, bucketMs: 3_600_000 };
   for (let round = 0; round < 3; round++) {
