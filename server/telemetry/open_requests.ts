@@ -102,8 +102,10 @@ export class OpenRequests {
       r = { requestId, events: [], pendingIds: [], firstSeenMs: nowMs, rootLeaveSeenMs: undefined };
       this.#open.set(requestId, r);
     }
+    const id = r.requestId;
     for (const e of events) {
       (e as StoredEvent).agentId = agentId;
+      e.requestId = id; // one string per request instead of one per event while it waits in memory
       r.events.push(e as StoredEvent);
       if ((e.flags & EventFlag.LEAVE) && isRoot(e) && r.rootLeaveSeenMs === undefined) {
         r.rootLeaveSeenMs = nowMs;

@@ -17,6 +17,7 @@ import type { AppRegistration, EventBatch, Param, TelemetryEvent } from "./types
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const MAX_TEXT = 65_536;
+const ZERO_TRACE_ID = "0".repeat(32);
 
 function show(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
@@ -33,17 +34,27 @@ function fail(what: string, path: string, rule: string, value: unknown): never {
   throw new TypeError(`Cannot parse ${what}: "${path}" ${rule}: current value is ${show(value)}`);
 }
 
-function obj(what: string, path: string, v: unknown): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(what, path, "must be an object", v);
+/**
+ * Where a value sits, for error messages: a path, or a path and a field joined only when a message is
+ * built (a valid event must not pay for a dozen string concatenations).
+ */
+type Where = string | { readonly path: string; readonly field: string };
+
+function at(where: Where): string {
+  return typeof where === "string" ? where : `${where.path}.${where.field}`;
+}
+
+function obj(what: string, where: Where, v: unknown): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(what, at(where), "must be an object", v);
   return v as Record<string, unknown>;
 }
 
 /** Set when a parser changed an accepted value (see {@linkcode parseEventBatchExact}). */
 let normalized = false;
 
-function str(what: string, path: string, v: unknown, max = MAX_TEXT): string {
+function str(what: string, path: string, field: string, v: unknown, max = MAX_TEXT): string {
   if (typeof v !== "string" || v.length > max) {
-    fail(what, path, `must be a string of at most ${max} chars`, v);
+    fail(what, at(field ? { path, field } : path), `must be a string of at most ${max} chars`, v);
   }
   // PostgreSQL text and jsonb refuse NUL and lone surrogates: make every accepted string storable
   if (!v.includes("\0") && v.isWellFormed()) return v;
@@ -51,9 +62,9 @@ function str(what: string, path: string, v: unknown, max = MAX_TEXT): string {
   return v.replaceAll("\0", "\uFFFD").toWellFormed();
 }
 
-function int(what: string, path: string, v: unknown, min: number, max: number): number {
+function int(what: string, path: string, field: string, v: unknown, min: number, max: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    fail(what, path, `must be an integer from ${min} to ${max}`, v);
+    fail(what, `${path}.${field}`, `must be an integer from ${min} to ${max}`, v);
   }
   return v;
 }
@@ -66,16 +77,16 @@ export function parseAppRegistration(
 ): AppRegistration {
   const o = obj(what, path, value);
   const app: AppRegistration = {
-    appName: str(what, `${path}.appName`, o.appName, 256),
-    appId: str(what, `${path}.appId`, o.appId, 256),
-    appTierName: str(what, `${path}.appTierName`, o.appTierName, 256),
-    appTierId: str(what, `${path}.appTierId`, o.appTierId, 256),
+    appName: str(what, path, "appName", o.appName, 256),
+    appId: str(what, path, "appId", o.appId, 256),
+    appTierName: str(what, path, "appTierName", o.appTierName, 256),
+    appTierId: str(what, path, "appTierId", o.appTierId, 256),
   };
   if (app.appName === "") fail(what, `${path}.appName`, "must not be empty", o.appName);
   if (o.properties !== undefined) {
-    const p = obj(what, `${path}.properties`, o.properties);
+    const p = obj(what, { path, field: "properties" }, o.properties);
     const props: Record<string, string> = {};
-    for (const [k, v] of Object.entries(p)) props[k] = str(what, `${path}.properties.${k}`, v, 4096);
+    for (const [k, v] of Object.entries(p)) props[k] = str(what, `${path}.properties`, k, v, 4096);
     app.properties = props;
   }
   return app;
@@ -88,10 +99,10 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** Parses one typed {@linkcode Param}. */
 export function parseParam(value: unknown, what = "param", path = "param"): Param {
   const o = obj(what, path, value);
-  const name = str(what, `${path}.name`, o.name, 256);
+  const name = str(what, path, "name", o.name, 256);
   switch (o.type) {
     case "int32":
-      return { name, type: "int32", value: int(what, `${path}.value`, o.value, -(2 ** 31), 2 ** 31 - 1) };
+      return { name, type: "int32", value: int(what, path, "value", o.value, -(2 ** 31), 2 ** 31 - 1) };
     case "int64": {
       const v = o.value;
       if (typeof v !== "string" || !INT64.test(v) || BigInt(v) < INT64_MIN || BigInt(v) > INT64_MAX) {
@@ -100,7 +111,7 @@ export function parseParam(value: unknown, what = "param", path = "param"): Para
       return { name, type: "int64", value: v };
     }
     case "string":
-      return { name, type: "string", value: str(what, `${path}.value`, o.value) };
+      return { name, type: "string", value: str(what, path, "value", o.value) };
     default:
       return fail(what, `${path}.type`, 'must be "int32", "int64" or "string"', o.type);
   }
@@ -119,7 +130,7 @@ export function parseTelemetryEvent(
     fail(what, `${path}.tsUs`, "must be a non-negative integer (µs since epoch)", tsUs);
   }
   const requestId = o.requestId;
-  if (typeof requestId !== "string" || !HEX32.test(requestId) || requestId === "0".repeat(32)) {
+  if (typeof requestId !== "string" || !HEX32.test(requestId) || requestId === ZERO_TRACE_ID) {
     fail(what, `${path}.requestId`, "must be 32 lowercase hex digits, not all zero", requestId);
   }
   const spanId = o.spanId;
@@ -129,12 +140,12 @@ export function parseTelemetryEvent(
   const event: TelemetryEvent = {
     tsUs,
     app: o.app === undefined && defaultApp ? defaultApp : parseAppRegistration(o.app, what, `${path}.app`),
-    pid: int(what, `${path}.pid`, o.pid, 0, 2 ** 32),
-    tid: int(what, `${path}.tid`, o.tid, 0, 2 ** 32),
-    module: str(what, `${path}.module`, o.module, 256),
-    text: str(what, `${path}.text`, o.text),
-    flags: int(what, `${path}.flags`, o.flags, 0, 63),
-    level: int(what, `${path}.level`, o.level, 0, 255),
+    pid: int(what, path, "pid", o.pid, 0, 2 ** 32),
+    tid: int(what, path, "tid", o.tid, 0, 2 ** 32),
+    module: str(what, path, "module", o.module, 256),
+    text: str(what, path, "text", o.text),
+    flags: int(what, path, "flags", o.flags, 0, 63),
+    level: int(what, path, "level", o.level, 0, 255),
     requestId,
     spanId,
   };
