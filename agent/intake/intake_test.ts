@@ -2,6 +2,7 @@ import type { TelemetryEvent } from "@sonde/shared/wire/telemetry";
 import { logSink } from "@sonde/shared/log";
 import { assertEquals, assertMatch } from "../../tests/helpers/assert.ts";
 import { startIntake } from "./intake.ts";
+import { createSonde } from "../../sdk/mod.ts";
 import { eventsOfBatch } from "@sonde/shared/wire/types";
 import { realisticBody } from "./proto_fixture.ts";
 
@@ -169,6 +170,41 @@ Deno.test({
       assertEquals([got.at(-1)!.raw, got.at(-1)!.events[0]!.text], [undefined, "nul\uFFFD"]);
       await send([rest, { ...rest, level: 70 }]); // one event above the wanted level is dropped
       assertEquals([got.at(-1)!.raw, got.at(-1)!.events.length], [undefined, 1]);
+      await send([{ ...rest, stack: "x".repeat(1000) }]); // an unknown field is not kept
+      assertEquals(got.at(-1)!.raw, undefined);
+      assertEquals(Object.keys(got.at(-1)!.events[0]!).includes("stack"), false);
+      await send([{ ...rest, params: [{ name: "a", type: "int32", value: 1, extra: 2 }] }]);
+      assertEquals(got.at(-1)!.raw, undefined);
+      const withProps = { ...app, properties: JSON.parse('{"__proto__":"x","v":"1"}') };
+      await post(intake.port, "/sonde/v1/events", JSON.stringify({ app: withProps, events: [rest] }), json);
+      assertEquals(got.at(-1)!.raw, undefined, "a __proto__ property key does not read back the same");
+    } finally {
+      await intake.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "batches of the real SDK are kept as received",
+  ...opts,
+  fn: async () => {
+    let exact = 0, total = 0;
+    const intake = await startIntake({
+      listen: { port: 0 },
+      sink: { events: (_b, raw) => (total++, raw && exact++, true) },
+    });
+    const sonde = createSonde({
+      app: { appName: "shop", appId: "1", appTierName: "web", appTierId: "w1", properties: { v: "2" } },
+      agentUrl: `http://127.0.0.1:${intake.port}/sonde/v1/events`,
+    });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const r = sonde.startRequest("GET /item", { params: { user: "u", n: 3 } });
+        r.startSection("load", { module: "db" }).end();
+        r.end();
+      }
+      await sonde.flush();
+      assertEquals([exact, total, sonde.stats().sent], [total, 1, 80]);
     } finally {
       await intake.stop();
     }

@@ -49,8 +49,18 @@ function obj(what: string, where: Where, v: unknown): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Set when a parser changed an accepted value (see {@linkcode parseEventBatchExact}). */
+/**
+ * Set when a parser changed an accepted value or left something of it out (see
+ * {@linkcode parseEventBatchExact}).
+ */
 let normalized = false;
+
+/** Notes an object with more own keys than the `known` ones the parser read (they would be dropped). */
+function noteExtraKeys(o: Record<string, unknown>, known: number): void {
+  let n = 0;
+  for (const _ in o) n++;
+  if (n !== known) normalized = true;
+}
 
 function str(what: string, path: string, field: string, v: unknown, max = MAX_TEXT): string {
   if (typeof v !== "string" || v.length > max) {
@@ -86,9 +96,13 @@ export function parseAppRegistration(
   if (o.properties !== undefined) {
     const p = obj(what, { path, field: "properties" }, o.properties);
     const props: Record<string, string> = {};
-    for (const [k, v] of Object.entries(p)) props[k] = str(what, `${path}.properties`, k, v, 4096);
+    for (const [k, v] of Object.entries(p)) {
+      if (k === "__proto__") normalized = true; // assigning it would set the prototype, not a property
+      props[k] = str(what, `${path}.properties`, k, v, 4096);
+    }
     app.properties = props;
   }
+  noteExtraKeys(o, 4 + (o.properties !== undefined ? 1 : 0));
   return app;
 }
 
@@ -99,6 +113,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** Parses one typed {@linkcode Param}. */
 export function parseParam(value: unknown, what = "param", path = "param"): Param {
   const o = obj(what, path, value);
+  noteExtraKeys(o, 3);
   const name = str(what, path, "name", o.name, 256);
   switch (o.type) {
     case "int32":
@@ -162,6 +177,11 @@ export function parseTelemetryEvent(
     }
     event.params = o.params.map((p, i) => parseParam(p, what, `${path}.params[${i}]`));
   }
+  noteExtraKeys(
+    o,
+    9 + (o.app !== undefined ? 1 : 0) + (o.parentSpanId !== undefined ? 1 : 0) +
+      (o.params !== undefined ? 1 : 0),
+  );
   return event;
 }
 
@@ -179,8 +199,8 @@ export function parseEventBatch(value: unknown, what = "event batch"): EventBatc
 
 /**
  * Parses an event batch like {@linkcode parseEventBatch} and tells whether the JSON it came from reads
- * back to exactly the parsed events (`exact`: no string was repaired, no empty `parentSpanId` dropped;
- * unknown fields may remain, readers ignore them). An exact batch can be kept as the bytes received.
+ * back to exactly the parsed events (`exact`: no string was repaired, no empty `parentSpanId` and no
+ * unknown field dropped). An exact batch can be kept as the bytes received.
  */
 export function parseEventBatchExact(
   value: unknown,
@@ -188,6 +208,10 @@ export function parseEventBatchExact(
 ): { batch: EventBatch; exact: boolean } {
   normalized = false;
   const batch = parseEventBatch(value, what);
+  noteExtraKeys(
+    value as Record<string, unknown>,
+    1 + ((value as { app?: unknown }).app !== undefined ? 1 : 0),
+  );
   return { batch, exact: !normalized };
 }
 

@@ -4,7 +4,8 @@ import { type Kysely, sql } from "kysely";
 // lower/regexp_replace/to_tsvector per row was the largest part of an insert) and the Server writes
 // the words itself as a tsvector literal (shared/telemetry/search.ts); rows stored before keep theirs.
 // `request_id_idx (log_pool_id, request_id)` duplicated `request_request_id (request_id)`: every
-// partition holds one log pool.
+// partition holds one log pool. Going down rebuilds the column from `search_text`, which the Server no
+// longer fills: rows written meanwhile are then found by name, columns, applications and tiers only.
 
 // deno-lint-ignore no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
