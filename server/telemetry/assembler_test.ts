@@ -387,3 +387,23 @@ storeTest(
     await Deno.remove(dataDir, { recursive: true });
   },
 );
+
+storeTest(
+  "a pulled page waiting for assembly takes a fraction of its size in PostgreSQL (lz4)",
+  async (store) => {
+    const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+    const assembler = await createAssembler({ store, dataDir });
+    const events = Array.from({ length: 200 }, () => twoAgentRequest(rid()).web).flat();
+    const raw = Array.from({ length: 40 }, () => compactEventBatch({ events }));
+    const bytes = raw.reduce((n, r) => n + r.length, 0);
+    await assembler.persistInTx(store.db, 1, events, raw);
+    const size = await sql<{ n: number }>`select pg_total_relation_size('telemetry_pending') as n`.execute(
+      store.db,
+    );
+    assert(bytes > 2_000_000, `a realistic page (${bytes} bytes)`);
+    assert(Number(size.rows[0]!.n) < bytes / 4, `stored in ${size.rows[0]!.n} bytes for ${bytes}`);
+    await assembler.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  },
+  ["postgres"],
+);

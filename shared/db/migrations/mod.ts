@@ -11,6 +11,7 @@ import * as m0005 from "./0005_worker.ts";
 import * as m0006 from "./0006_ecomm.ts";
 import * as m0007 from "./0007_pending_storage.ts";
 import * as m0008 from "./0008_search_document.ts";
+import * as m0009 from "./0009_pending_lz4.ts";
 
 /** Migrations by name, applied in name order. */
 export const migrations = {
@@ -22,4 +23,5 @@ export const migrations = {
   "0006_ecomm": m0006,
   "0007_pending_storage": m0007,
   "0008_search_document": m0008,
+  "0009_pending_lz4": m0009,
 };
