@@ -21,6 +21,7 @@ import { streamSSE } from "hono/streaming";
 import { errorMessage, NotFoundError, SondeError, ValidationError } from "../errors.ts";
 import type { Backend, RequestRow } from "./api.ts";
 import type { TelemetrySession } from "./agent_config.ts";
+import { pumpLiveFeed } from "./live_feed.ts";
 
 /** A remote Worker: the {@linkcode Backend} plus the running recording sessions for the Server. */
 export type RemoteBackend = Backend & { activeSessions(): Promise<TelemetrySession[]> };
@@ -123,48 +124,16 @@ export function createBackendRouter(impl: Partial<Backend>): Hono {
   app.get("/rpc/live", (c) => {
     const pool = parsePool(c.req.query("pool"));
     const subscribe = live();
-    return streamSSE(c, async (stream) => {
-      const queue: RequestRow[] = [];
-      let dropped = 0;
-      let wake: (() => void) | undefined;
-      const unsubscribe = subscribe(pool, (row) => {
-        if (queue.length >= LIVE_FEED_MAX) {
-          queue.shift();
-          dropped++;
-        }
-        queue.push(row);
-        wake?.();
-      });
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
-        wake?.();
-      });
-      try {
-        await stream.writeSSE({ event: "ready", data: "{}" });
-        while (open) {
-          if (queue.length === 0) {
-            let timer: ReturnType<typeof setTimeout> | undefined;
-            await new Promise<void>((r) => {
-              wake = r;
-              timer = setTimeout(r, 15_000);
-            });
-            clearTimeout(timer);
-            wake = undefined;
-            if (queue.length === 0 && open) await stream.writeSSE({ event: "ping", data: "{}" });
-          }
-          while (queue.length > 0 && open) {
-            await stream.writeSSE({ event: "request", data: JSON.stringify(queue.shift()) });
-          }
-          if (dropped > 0 && open) {
-            await stream.writeSSE({ event: "dropped", data: JSON.stringify({ dropped }) });
-            dropped = 0;
-          }
-        }
-      } finally {
-        unsubscribe();
-      }
-    });
+    return streamSSE(c, (stream) =>
+      pumpLiveFeed<RequestRow>(stream, {
+        subscribe: (push) => subscribe(pool, push),
+        maxQueue: LIVE_FEED_MAX,
+        overflow: "drop-oldest",
+        hello: { event: "ready", data: "{}" },
+        write: async (s, rows) => {
+          for (const row of rows) await s.writeSSE({ event: "request", data: JSON.stringify(row) });
+        },
+      }));
   });
 
   app.post("/rpc/:method", async (c) => {

@@ -8,6 +8,7 @@ import { streamSSE } from "hono/streaming";
 import { SondeError, ValidationError } from "@sonde/shared/errors";
 import type { RequestQuery, RequestRow } from "../backend.ts";
 import type { ApiContext, WebEnv } from "./env.ts";
+import { pumpLiveFeed } from "@sonde/shared/wire/live_feed";
 import { enumParam, intParam, optionalInt, rangeParams } from "./params.ts";
 
 /** Largest browser-telemetry body accepted. */
@@ -82,48 +83,23 @@ export function telemetryRoutes(ctx: ApiContext): Hono<WebEnv> {
 
   app.get("/live", (c) => {
     const pool = optionalInt(c, "pool", { min: 1 }) ?? null;
-    return streamSSE(c, async (stream) => {
-      const queue: RequestRow[] = [];
-      let wake: (() => void) | undefined;
-      const unsubscribe = b.live(pool, (row) => {
-        if (queue.length >= LIVE_QUEUE) {
-          liveStats.dropped++;
-          return;
-        }
-        queue.push(row);
-        wake?.();
-      });
-      liveStats.connections++;
-      let open = true;
-      const close = () => {
-        open = false;
-        wake?.();
-      };
-      stream.onAbort(close);
-      openStreams.add(close);
-      try {
-        await stream.writeSSE({ event: "hello", data: JSON.stringify({ pool }) });
-        while (open) {
-          if (queue.length === 0) {
-            let timer: ReturnType<typeof setTimeout> | undefined;
-            await new Promise<void>((r) => {
-              wake = r;
-              timer = setTimeout(r, 15_000);
-            });
-            clearTimeout(timer);
-            wake = undefined;
-            if (queue.length === 0 && open) await stream.writeSSE({ event: "ping", data: "{}" });
-            continue;
-          }
-          const rows = queue.splice(0, queue.length);
-          await stream.writeSSE({ event: "requests", data: JSON.stringify(rows) });
-        }
-      } finally {
-        unsubscribe();
-        liveStats.connections--;
-        openStreams.delete(close);
-      }
-    });
+    return streamSSE(c, (stream) =>
+      pumpLiveFeed<RequestRow>(stream, {
+        subscribe: (push) => b.live(pool, push),
+        maxQueue: LIVE_QUEUE,
+        overflow: "drop-newest",
+        onDrop: () => liveStats.dropped++,
+        hello: { event: "hello", data: JSON.stringify({ pool }) },
+        write: (s, rows) => s.writeSSE({ event: "requests", data: JSON.stringify(rows) }),
+        onOpen: (close) => {
+          liveStats.connections++;
+          openStreams.add(close);
+        },
+        onClose: (close) => {
+          liveStats.connections--;
+          openStreams.delete(close);
+        },
+      }));
   });
 
   app.post("/telemetry", async (c) => {
