@@ -3,7 +3,7 @@
  * acknowledges, pulls again (nothing repeated, nothing skipped); a configuration pushed through
  * `PUT /v1/config` changes what is collected without a restart and survives one.
  */
-import { assert, assertEquals, assertRejects } from "./helpers/assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./helpers/assert.ts";
 import { createMtlsClient, type MtlsClient } from "@sonde/shared/mtls";
 import { ensureServiceIdentity } from "@sonde/shared/trust";
 import { decodeRecords } from "@sonde/shared/wire/record_codec";
@@ -94,6 +94,30 @@ Deno.test("a server pulls, acks and configures a real agent over mTLS", async ()
     await assertRejects(() => intruder.request(`${puller.base}/v1/status`));
     const trustFile = await Deno.readTextFile(`${etc}/agent/trusted_certificates.cfg`);
     assert(trustFile.includes(server.client.fingerprint), "the server's fingerprint was written");
+
+    // a second agent on the same data folder would hand out the same sequence numbers: it must not start
+    const second = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../agent/main.ts", import.meta.url).pathname,
+        "--etc",
+        etc,
+        "--data",
+        data,
+        "--listen",
+        "127.0.0.1:0",
+        "--status-listen",
+        "127.0.0.1:0",
+        "--intake",
+        "false",
+      ],
+      stdout: "null",
+      stderr: "piped",
+      stdin: "null",
+    }).output();
+    assert(!second.success, "the second agent exits with an error");
+    assertMatch(dec.decode(second.stderr), new RegExp(`another process \\(pid ${agent.pid}\\) has it open`));
 
     await puller.until("counter samples", (p) => p.kind === RecordKind.Samples);
     await puller.until("more samples", (p) => p.kind === RecordKind.Samples && p.seq > 5);

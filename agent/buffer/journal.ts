@@ -6,6 +6,7 @@
  * @module
  */
 import { createLogger, type Logger } from "@sonde/shared/log";
+import { SondeError } from "@sonde/shared/errors";
 import { DEFAULT_MAX_RECORD_BYTES, RECORD_HEADER_BYTES } from "@sonde/shared/wire/record_codec";
 import type { JournalBatch, JournalDrop, JournalOptions, JournalStats } from "./journal_types.ts";
 import { initialState, type JournalState, loadState, saveState } from "./journal_state.ts";
@@ -24,6 +25,34 @@ export type {
 
 const EMPTY = new Uint8Array(0);
 
+const LOCK_FILE = "journal.lock";
+
+/**
+ * Takes the journal's lock file (`flock`, exclusive, released when the process ends however it ends) and
+ * writes this process's id into it; throws when another process holds it.
+ */
+function lockJournal(dir: string): Deno.FsFile {
+  const path = `${dir}/${LOCK_FILE}`;
+  const file = Deno.openSync(path, { read: true, write: true, create: true });
+  if (!file.tryLockSync(true)) {
+    let holder = "";
+    try {
+      holder = Deno.readTextFileSync(path).trim();
+    } catch { /* named below as unknown */ }
+    file.close();
+    throw new SondeError(
+      "journal_locked",
+      `Cannot open the journal in ${dir}: another process (pid ${
+        holder || "unknown"
+      }) has it open; run one ` +
+        "agent per data folder",
+    );
+  }
+  file.truncateSync(0);
+  file.writeSync(new TextEncoder().encode(`${Deno.pid}\n`));
+  return file;
+}
+
 /** The disk journal. Not safe for two processes on one folder. */
 export class Journal {
   readonly dir: string;
@@ -40,6 +69,7 @@ export class Journal {
   #timers: ReturnType<typeof setInterval>[] = [];
   #cursor: { seq: number; seg: Segment; offset: number } | undefined;
   #oldest: { seq: number; ts: number } | undefined;
+  #lock: Deno.FsFile | undefined;
 
   private constructor(dir: string, options: JournalOptions) {
     this.dir = dir;
@@ -80,13 +110,24 @@ export class Journal {
     }
   }
 
-  /** Opens (or creates) the journal in `dir`, cutting a torn tail left by a crash. */
+  /**
+   * Opens (or creates) the journal in `dir`, cutting a torn tail left by a crash.
+   * @throws {SondeError} `journal_locked` when another process has the journal open (two agents on
+   * one data folder would hand out the same sequence numbers).
+   */
   static open(dir: string, options: JournalOptions = {}): Journal {
     Deno.mkdirSync(dir, { recursive: true });
-    const journal = new Journal(dir, options);
-    journal.#recover();
-    journal.#startTimers();
-    return journal;
+    const lock = lockJournal(dir);
+    try {
+      const journal = new Journal(dir, options);
+      journal.#lock = lock;
+      journal.#recover();
+      journal.#startTimers();
+      return journal;
+    } catch (e) {
+      lock.close();
+      throw e;
+    }
   }
 
   #recover(): void {
@@ -370,5 +411,7 @@ export class Journal {
     this.#closeActive();
     this.#save();
     this.#closed = true;
+    this.#lock?.close(); // releases the lock
+    this.#lock = undefined;
   }
 }

@@ -235,3 +235,15 @@ withJournal(
     j.close();
   },
 );
+
+withJournal("a second process on the same journal is refused until the first closes it", {}, (dir) => {
+  const j = Journal.open(dir, { fsync: "never" });
+  j.append(1, payload(1));
+  const err = assertThrows(() => Journal.open(dir), `pid ${Deno.pid}`);
+  assertEquals((err as { code?: string }).code, "journal_locked");
+  assertEquals(j.append(1, payload(2)), 2, "the holder keeps working");
+  j.close();
+  const again = Journal.open(dir);
+  assertEquals(again.append(1, payload(3)), 3);
+  again.close();
+});
