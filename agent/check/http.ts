@@ -2,7 +2,9 @@
  * HTTP(S) check: method and URL, expected status (default any 2xx/3xx), body keyword or regex,
  * response-time thresholds (`warnMs` / `critMs`, Nagios ranges in ms) and days until the TLS certificate
  * expires (`certWarnDays` / `certCritDays`, read from the peer certificate of the same connection).
- * A connection failure or an unverifiable certificate (unless `tlsVerify: false`) is CRITICAL.
+ * A connection failure or an unverifiable certificate (unless `tlsVerify: false`) is CRITICAL. With
+ * `followRedirects: n` up to n redirects are followed (relative `Location`s resolved; 303, and 301/302 after
+ * a POST, continue with GET); more is CRITICAL.
  * @module
  */
 import http from "node:http";
@@ -23,15 +25,33 @@ interface Response {
   body: string;
   ms: number;
   certValidTo?: string;
+  /** The URL that answered (after redirects). */
+  url: string;
+  /** Redirects followed. */
+  hops: number;
 }
 
-function request(spec: CheckSpecOf<"http">, signal: AbortSignal): Promise<Response> {
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+interface Answer {
+  status: number;
+  location?: string;
+  body: string;
+  certValidTo?: string;
+}
+
+function requestOnce(
+  spec: CheckSpecOf<"http">,
+  url: string,
+  method: string,
+  body: string | undefined,
+  signal: AbortSignal,
+): Promise<Answer> {
   const p = spec.params;
-  const lib = p.url.toLowerCase().startsWith("https:") ? https : http;
-  const t0 = performance.now();
+  const lib = url.toLowerCase().startsWith("https:") ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(p.url, {
-      method: p.method,
+    const req = lib.request(url, {
+      method,
       headers: { "user-agent": "sonde-agent", ...p.headers },
       agent: false,
       signal,
@@ -48,15 +68,46 @@ function request(spec: CheckSpecOf<"http">, signal: AbortSignal): Promise<Respon
         const cert = (res.socket as TLSSocket | null)?.getPeerCertificate?.();
         resolve({
           status: res.statusCode ?? 0,
+          location: res.headers.location,
           body: new TextDecoder().decode(concat(chunks)),
-          ms: performance.now() - t0,
           certValidTo: cert?.valid_to,
         });
       });
     });
     req.on("error", reject);
-    req.end(p.body);
+    req.end(body);
   });
+}
+
+/** Requests the URL, following up to `followRedirects` redirects; the time covers every hop. */
+async function request(spec: CheckSpecOf<"http">, signal: AbortSignal): Promise<Response> {
+  const p = spec.params;
+  const t0 = performance.now();
+  let url = p.url;
+  let method = p.method;
+  let body = p.body;
+  for (let hops = 0;; hops++) {
+    const a = await requestOnce(spec, url, method, body, signal);
+    if (!REDIRECTS.has(a.status) || a.location === undefined || hops >= p.followRedirects) {
+      if (REDIRECTS.has(a.status) && a.location !== undefined && p.followRedirects > 0) {
+        throw new Error(
+          `more than ${p.followRedirects} redirect${
+            p.followRedirects === 1 ? "" : "s"
+          } (last to ${a.location})`,
+        );
+      }
+      return { ...a, ms: performance.now() - t0, url, hops };
+    }
+    const next = new URL(a.location, url);
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      throw new Error(`redirected to ${next.href}, which is not http(s)`);
+    }
+    url = next.href;
+    if (a.status === 303 || ((a.status === 301 || a.status === 302) && method === "POST")) {
+      method = "GET"; // as browsers do
+      body = undefined;
+    }
+  }
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
@@ -115,7 +166,8 @@ export const httpCheck: CheckType<"http"> = {
       if (certState !== "OK") problems.push(`certificate expires in ${days} days (${res.certValidTo})`);
       state = worst(state, certState);
     }
-    const summary = `HTTP ${res.status} in ${ms} ms, ${res.body.length} bytes${certNote}`;
+    const via = res.hops > 0 ? ` from ${res.url} after ${res.hops} redirect${res.hops > 1 ? "s" : ""}` : "";
+    const summary = `HTTP ${res.status}${via} in ${ms} ms, ${res.body.length} bytes${certNote}`;
     return {
       state,
       message: problems.length ? `${state}: ${problems.join("; ")} (${summary})` : summary,

@@ -21,6 +21,10 @@ async function withServer(fn: (base: string) => Promise<void>): Promise<void> {
     if (path === "/hang") await new Promise((r) => setTimeout(r, 1000));
     if (path === "/error") return new Response("boom", { status: 503 });
     if (path === "/echo") return new Response(`${req.method} ${await req.text()}`);
+    if (path === "/old") return new Response(null, { status: 301, headers: { location: "/moved" } });
+    if (path === "/moved") return new Response(null, { status: 302, headers: { location: "/echo" } });
+    if (path === "/form") return new Response(null, { status: 303, headers: { location: "echo" } });
+    if (path === "/loop") return new Response(null, { status: 307, headers: { location: "/loop" } });
     return new Response("<h1>Welcome to Sonde</h1>");
   });
   await fn(`http://127.0.0.1:${server.addr.port}`);
@@ -121,4 +125,25 @@ Deno.test("https: days until the certificate expires give WARNING / CRITICAL; un
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("http: redirects are the answer unless followed; followed ones end at the final page", async () => {
+  await withServer(async (base) => {
+    const asIs = await runCheck(check({ url: `${base}/old`, keyword: "GET" }), ctx);
+    assertEquals(asIs.state, "CRITICAL", "the 301 itself has no keyword");
+    assertMatch(asIs.message, /HTTP 301 in/);
+    const followed = await runCheck(check({ url: `${base}/old`, keyword: "GET", followRedirects: 5 }), ctx);
+    assertEquals(followed.state, "OK", followed.message);
+    assertMatch(followed.message, new RegExp(`^HTTP 200 from ${base}/echo after 2 redirects in \\d+ ms`));
+    const form = await runCheck(
+      check({ url: `${base}/form`, method: "POST", body: "x", keyword: "GET ", followRedirects: 1 }),
+      ctx,
+    );
+    assertEquals(form.state, "OK", "303 continues with GET and no body: " + form.message);
+    const loop = await runCheck(check({ url: `${base}/loop`, followRedirects: 3 }), ctx);
+    assertEquals(loop.state, "CRITICAL");
+    assertMatch(loop.message, /more than 3 redirects/);
+    const short = await runCheck(check({ url: `${base}/old`, followRedirects: 1 }), ctx);
+    assertMatch(short.message, /more than 1 redirect \(last to \/echo\)/);
+  });
 });

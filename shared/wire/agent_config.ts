@@ -86,6 +86,11 @@ export interface HttpParams {
   certCritDays?: number;
   /** Verify the server certificate (default true). */
   tlsVerify: boolean;
+  /**
+   * Redirects (301, 302, 303, 307, 308 with a `Location`) followed before judging the answer, at most this
+   * many (0–20). Default 0: the redirect itself is the answer, as `check_http` does without `-f follow`.
+   */
+  followRedirects: number;
 }
 
 /** TCP connect check with optional send / expect. */
@@ -325,8 +330,8 @@ type ParamsReader<T extends CheckTypeName> = (r: Reader, o: Obj, path: string) =
 const PARAMS: { [T in CheckTypeName]: { fields: readonly string[]; read: ParamsReader<T> } } = {
   http: {
     fields:
-      "url method headers body expectStatus keyword regex warnMs critMs certWarnDays certCritDays tlsVerify"
-        .split(" "),
+      ("url method headers body expectStatus keyword regex warnMs critMs certWarnDays certCritDays tlsVerify " +
+        "followRedirects").split(" "),
     read: (r, o, p) => {
       const url = r.str(o, "url", p, true);
       if (url !== undefined && !/^https?:\/\/[^/\s]+/i.test(url)) {
@@ -351,6 +356,7 @@ const PARAMS: { [T in CheckTypeName]: { fields: readonly string[]; read: ParamsR
         certWarnDays: r.num(o, "certWarnDays", p, 0, 3650),
         certCritDays: r.num(o, "certCritDays", p, 0, 3650),
         tlsVerify: r.bool(o, "tlsVerify", p) ?? true,
+        followRedirects: r.num(o, "followRedirects", p, 0, 20) ?? 0,
       };
     },
   },
