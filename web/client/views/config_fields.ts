@@ -23,6 +23,7 @@ export const CHECK_PARAMS: Record<string, FieldSpec[]> = {
     { path: "params.warnMs", label: "Warning response time (ms range)", type: "text", placeholder: "500" },
     { path: "params.critMs", label: "Critical response time (ms range)", type: "text", placeholder: "2000" },
     { path: "params.certWarnDays", label: "Certificate expiry warning (days)", type: "number" },
+    { path: "params.followRedirects", label: "Redirects to follow", type: "number", placeholder: "0" },
   ],
   tcp: [
     { path: "params.host", label: "Host", type: "text" },
