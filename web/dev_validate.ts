@@ -20,9 +20,9 @@ export function validateConfigObject(kind: ConfigKind, body: unknown): Record<st
   if (kind === "check") {
     const known = ["id", "serviceId", "name", "type", "intervalMs", "timeoutMs", "enabled", "params"];
     for (const k of Object.keys(b)) if (!known.includes(k)) problems.push(`${k}: is not a field of a check`);
-    if (!["counter", "http", "tcp", "process", "filesystem", "command"].includes(b.type as string)) {
+    if (!["counter", "http", "tcp", "process", "filesystem", "command", "snmp"].includes(b.type as string)) {
       problems.push(
-        `type: must be one of counter, http, tcp, process, filesystem, command: current value is ${
+        `type: must be one of counter, http, tcp, process, filesystem, command, snmp: current value is ${
           JSON.stringify(b.type)
         }`,
       );

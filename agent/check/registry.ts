@@ -6,6 +6,7 @@ import { counterCheck } from "./counter.ts";
 import { filesystemCheck } from "./filesystem.ts";
 import { httpCheck } from "./http.ts";
 import { processCheck } from "./process.ts";
+import { snmpCheck } from "./snmp.ts";
 import { tcpCheck } from "./tcp.ts";
 
 /** Every check type by name. */
@@ -16,4 +17,5 @@ export const CHECK_TYPES: { [T in CheckTypeName]: CheckType<T> } = {
   filesystem: filesystemCheck,
   counter: counterCheck,
   command: commandCheck,
+  snmp: snmpCheck,
 };

@@ -132,6 +132,28 @@ export interface CommandParams {
   env?: Record<string, string>;
 }
 
+/**
+ * SNMP value check: one OID read with GET (SNMP v1 or v2c) and judged like a Nagios check_snmp: numeric
+ * values against `warn` / `crit` ranges, text against `expect` (substring) or `regex`.
+ */
+export interface SnmpParams {
+  host: string;
+  /** Default 161. */
+  port: number;
+  /** Default `public`. */
+  community: string;
+  /** Default `2c`. */
+  version: "1" | "2c";
+  /** Numeric OID, e.g. `1.3.6.1.2.1.25.1.6.0`. */
+  oid: string;
+  /** Perfdata label; default the OID. */
+  label?: string;
+  warn?: string;
+  crit?: string;
+  expect?: string;
+  regex?: string;
+}
+
 /** Parameters of each check type. */
 export interface CheckParamsByType {
   http: HttpParams;
@@ -140,6 +162,7 @@ export interface CheckParamsByType {
   filesystem: FilesystemParams;
   counter: CounterParams;
   command: CommandParams;
+  snmp: SnmpParams;
 }
 /** A check type name. */
 export type CheckTypeName = keyof CheckParamsByType;
@@ -405,6 +428,29 @@ const PARAMS: { [T in CheckTypeName]: { fields: readonly string[]; read: ParamsR
       warn: r.range(o, "warn", p),
       crit: r.range(o, "crit", p),
     }),
+  },
+  snmp: {
+    fields: ["host", "port", "community", "version", "oid", "label", "warn", "crit", "expect", "regex"],
+    read: (r, o, p) => {
+      const oid = r.str(o, "oid", p, true);
+      if (oid !== undefined && !/^\.?[0-9]+(\.[0-9]+)+$/.test(oid)) {
+        r.fail(`${p}.oid`, "must be a numeric OID like 1.3.6.1.2.1.1.3.0", oid);
+      }
+      const version = r.str(o, "version", p) ?? "2c";
+      if (version !== "1" && version !== "2c") r.fail(`${p}.version`, 'must be "1" or "2c"', version);
+      return {
+        host: r.str(o, "host", p) ?? "127.0.0.1",
+        port: r.num(o, "port", p, 1, 65535) ?? 161,
+        community: r.str(o, "community", p) ?? "public",
+        version: version === "1" ? "1" : "2c",
+        oid: (oid ?? "").replace(/^\./, ""),
+        label: r.str(o, "label", p),
+        warn: r.range(o, "warn", p),
+        crit: r.range(o, "crit", p),
+        expect: r.str(o, "expect", p),
+        regex: r.regex(o, "regex", p),
+      };
+    },
   },
   command: {
     fields: ["command", "env"],

@@ -84,7 +84,7 @@ Deno.test("agent_config: every problem is listed with its path and value", () =>
     "checks[2].params.urll: unknown field",
     'checks[2].params.url: must be an http(s) URL: current value is "x"',
     'checks[2].params.warnMs: must be a Nagios range like "10", "10:", "~:10", "10:20" or "@10:20": current value is "20:10"',
-    'checks[3].type: must be one of http, tcp, process, filesystem, counter, command: current value is "ftp"',
+    'checks[3].type: must be one of http, tcp, process, filesystem, counter, snmp, command: current value is "ftp"',
     "checks[4].params.command: must be a non-empty array of strings (argv, no shell)",
     "maxConcurrentChecks: must be an integer in 1..1000: current value is 0",
     'telemetry.level: must be an integer in 0..255: current value is "high"',
@@ -122,4 +122,27 @@ Deno.test("agent_config: Nagios range validation follows the guideline grammar",
     assert(isNagiosRange(ok), ok);
   }
   for (const bad of ["", "@", "20:10", "a", "1:2:3", "10x", "~"]) assert(!isNagiosRange(bad), bad);
+});
+
+Deno.test("agent_config: SNMP checks get their defaults and refuse a symbolic OID or an unknown version", () => {
+  const c = parseAgentConfig({ checks: [{ id: "s", type: "snmp", params: { oid: ".1.3.6.1.2.1.1.3.0" } }] });
+  assertEquals(c.checks[0]!.params, {
+    host: "127.0.0.1",
+    port: 161,
+    community: "public",
+    version: "2c",
+    oid: "1.3.6.1.2.1.1.3.0",
+    label: undefined,
+    warn: undefined,
+    crit: undefined,
+    expect: undefined,
+    regex: undefined,
+  });
+  const found = problems({
+    checks: [{ id: "s", type: "snmp", params: { oid: "sysUpTime.0", version: "3" } }],
+  });
+  assertEquals(found, [
+    'checks[0].params.oid: must be a numeric OID like 1.3.6.1.2.1.1.3.0: current value is "sysUpTime.0"',
+    'checks[0].params.version: must be "1" or "2c": current value is "3"',
+  ]);
 });

@@ -40,6 +40,15 @@ export const CHECK_PARAMS: Record<string, FieldSpec[]> = {
     { path: "params.warn", label: "Warning range (free %)", type: "text", placeholder: "20:" },
     { path: "params.crit", label: "Critical range (free %)", type: "text", placeholder: "10:" },
   ],
+  snmp: [
+    { path: "params.host", label: "Host", type: "text", placeholder: "127.0.0.1" },
+    { path: "params.port", label: "Port", type: "number", placeholder: "161" },
+    { path: "params.community", label: "Community", type: "text", placeholder: "public" },
+    { path: "params.oid", label: "OID", type: "text", placeholder: "1.3.6.1.2.1.25.1.6.0" },
+    { path: "params.warn", label: "Warning range", type: "text", help: "Nagios range: 80, 10:20, @5:10" },
+    { path: "params.crit", label: "Critical range", type: "text" },
+    { path: "params.expect", label: "Text the value must contain", type: "text" },
+  ],
   command: [
     {
       path: "params.command",
