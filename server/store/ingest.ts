@@ -32,7 +32,7 @@ export interface TelemetryHook<Staged = unknown> {
     tx: Kysely<Database>,
     agentId: number,
     events: TelemetryEvent[],
-    raw: string[],
+    raw: Uint8Array[],
   ): Promise<Staged>;
   /** Called with what `persistInTx` returned after the transaction committed. */
   afterCommit(staged: Staged): void;
@@ -66,6 +66,9 @@ export interface IngestResult {
 }
 
 const decoder = new TextDecoder();
+/** Refuses invalid UTF-8, so the bytes of a record that decodes can go to PostgreSQL as they are. */
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
 
 /** Thrown when the cursor moved under us (another server stored the batch first). */
 export class CursorMovedError extends SondeError {
@@ -84,7 +87,7 @@ interface Parsed {
   checks: CheckResult[];
   events: TelemetryEvent[];
   /** JSON of the batches holding exactly `events`. */
-  rawEvents: string[];
+  rawEvents: Uint8Array[];
   dropped: number | null;
   result: IngestResult;
 }
@@ -143,11 +146,18 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
   const sampleBatches: SampleBatch[] = [];
   const checks: CheckResult[] = [];
   const events: TelemetryEvent[] = [];
-  const rawEvents: string[] = [];
+  const rawEvents: Uint8Array[] = [];
   let dropped: number | null = null;
   for (const r of fresh) {
     try {
-      const text = decoder.decode(r.payload);
+      let text: string;
+      let bytes = r.payload;
+      try {
+        text = strictDecoder.decode(r.payload);
+      } catch {
+        text = decoder.decode(r.payload); // invalid bytes become U+FFFD: keep what was parsed, not the bytes
+        bytes = encoder.encode(text);
+      }
       const value = JSON.parse(text);
       switch (r.kind) {
         case RecordKind.Samples: {
@@ -181,7 +191,9 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
           });
           for (const e of kept) events.push(e);
           if (kept.length > 0) {
-            rawEvents.push(result.rejectedEvents === before ? text : JSON.stringify({ events: kept }));
+            rawEvents.push(
+              result.rejectedEvents === before ? bytes : encoder.encode(JSON.stringify({ events: kept })),
+            );
           }
           break;
         }

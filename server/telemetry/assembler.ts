@@ -97,14 +97,14 @@ export interface AssemblerStats extends OpenStats {
 export interface Assembler {
   /**
    * Stores one pulled batch as a pending row with the caller's transaction; call
-   * {@linkcode ingestStaged} after commit. `raw` is the JSON of the journal records holding exactly
-   * `events` (`{"app"?:…,"events":[…]}` each) when at hand.
+   * {@linkcode ingestStaged} after commit. `raw` is the UTF-8 JSON of the journal records holding
+   * exactly `events` (`{"app"?:…,"events":[…]}` each) when at hand.
    */
   persistInTx(
     tx: Transaction<Database> | Kysely<Database>,
     agentId: number,
     events: TelemetryEvent[],
-    raw?: string[],
+    raw?: Uint8Array[],
   ): Promise<StagedEvents>;
   /** Adds events stored by {@linkcode persistInTx} (after the transaction committed). */
   ingestStaged(staged: StagedEvents): void;

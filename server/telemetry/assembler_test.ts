@@ -394,7 +394,7 @@ storeTest(
     const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
     const assembler = await createAssembler({ store, dataDir });
     const events = Array.from({ length: 200 }, () => twoAgentRequest(rid()).web).flat();
-    const raw = Array.from({ length: 40 }, () => compactEventBatch({ events }));
+    const raw = Array.from({ length: 40 }, () => new TextEncoder().encode(compactEventBatch({ events })));
     const bytes = raw.reduce((n, r) => n + r.length, 0);
     await assembler.persistInTx(store.db, 1, events, raw);
     const size = await sql<{ n: number }>`select pg_total_relation_size('telemetry_pending') as n`.execute(
@@ -402,8 +402,39 @@ storeTest(
     );
     assert(bytes > 2_000_000, `a realistic page (${bytes} bytes)`);
     assert(Number(size.rows[0]!.n) < bytes / 4, `stored in ${size.rows[0]!.n} bytes for ${bytes}`);
+    // and it reads back: a restarted assembler finds every event of the page
+    const again = await createAssembler({ store, dataDir });
+    assertEquals(again.stats().recoveredEvents, events.length * 40);
+    await again.stop();
     await assembler.stop();
     await Deno.remove(dataDir, { recursive: true });
   },
   ["postgres"],
 );
+
+storeTest("a pulled record with invalid UTF-8 is stored as decoded, not as received", async (store) => {
+  const { id: agentId } = await store.db.insertInto("agent").values({ name: "u1", address: "127.0.0.1:2" })
+    .returning("id").executeTakeFirstOrThrow();
+  const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+  let now = 1_000_000;
+  const opts = { store, dataDir, clock: () => now, graceMs: 5000 };
+  const first = await createAssembler(opts);
+  const ing = new Ingestor(store.db, {
+    persistInTx: (tx, agent, events, raw) => first.persistInTx(tx, agent, events, raw),
+    afterCommit: (staged) => first.ingestStaged(staged as StagedEvents),
+  });
+  const a = rid();
+  const shift = T0 - Date.now() * 1000;
+  const events = twoAgentRequest(a).web.map((e) => ({ ...e, tsUs: e.tsUs - shift, text: "caf\u00e9" }));
+  const payload = new TextEncoder().encode(compactEventBatch({ events }));
+  const at = payload.indexOf(0xc3); // the first byte of "é": make it an invalid sequence
+  payload[at] = 0xff;
+  const result = await ing.ingest(agentId, 0, [{ seq: 1, kind: RecordKind.Events, ts: 0, payload }]);
+  assertEquals([result.events, result.rejected], [2, 0], "the page is stored, not refused forever");
+  const second = await createAssembler(opts); // rebuilt from the pending row
+  now += 5000;
+  assertEquals((await second.flush()).map((r) => [r.requestId, r.eventCount]), [[a, 2]]);
+  await first.stop();
+  await second.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});

@@ -7,7 +7,7 @@
  * @module
  */
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "@sonde/shared/db";
+import { copyBinary, type Database } from "@sonde/shared/db";
 import { eventsOfBatch, type TelemetryEvent } from "@sonde/shared/wire/types";
 
 /** One pulled batch stored as a pending row; hand it to the assembler after the transaction committed. */
@@ -28,19 +28,42 @@ export function groupByRequest(events: TelemetryEvent[]): Map<string, TelemetryE
   return groups;
 }
 
+const enc = new TextEncoder();
+const OPEN = enc.encode("[");
+const COMMA = enc.encode(",");
+const CLOSE = enc.encode("]");
+const PENDING_COLUMNS = [
+  { name: "id", type: "int8" },
+  { name: "agent_id", type: "int4" },
+  { name: "events", type: "text" },
+] as const;
+
 /**
- * Stores one pulled batch as a pending row using `tx` (the caller's transaction). `raw` is the JSON
+ * Stores one pulled batch as a pending row using `tx` (the caller's transaction). `raw` is the UTF-8 JSON
  * of the journal records the events were parsed from (`{"app"?:…,"events":[…]}` each, together exactly
- * `events`), stored as a JSON array without serializing again; without it the events are serialized.
+ * `events`): it goes to PostgreSQL as a JSON array of those bytes through a binary COPY, never turned
+ * into one large string; without it the events are serialized.
  */
 export async function persistPending(
   tx: Transaction<Database> | Kysely<Database>,
   agentId: number,
   events: TelemetryEvent[],
-  raw?: string[],
+  raw?: Uint8Array[],
 ): Promise<StagedEvents> {
+  if (raw) {
+    const next = await sql<
+      { id: string }
+    >`select nextval(pg_get_serial_sequence('telemetry_pending', 'id')) as id`
+      .execute(tx);
+    const id = Number(next.rows[0]!.id);
+    const pieces: Uint8Array[] = [OPEN];
+    raw.forEach((r, i) => pieces.push(...(i === 0 ? [r] : [COMMA, r])));
+    pieces.push(CLOSE);
+    await copyBinary(tx, "telemetry_pending", PENDING_COLUMNS, [[id, agentId, pieces]]);
+    return { agentId, pendingId: id, events };
+  }
   const row = await tx.insertInto("telemetry_pending")
-    .values({ agent_id: agentId, events: raw ? `[${raw.join(",")}]` : JSON.stringify({ events }) })
+    .values({ agent_id: agentId, events: JSON.stringify({ events }) })
     .returning("id").executeTakeFirstOrThrow();
   return { agentId, pendingId: Number(row.id), events };
 }

@@ -19,11 +19,13 @@ import type postgres from "postgres";
 import { SondeError } from "../errors.ts";
 import type { PGlite, Transaction as PGliteTx } from "@electric-sql/pglite";
 
-/** Rows handed to a COPY: one array of column values per row. */
+/** Rows handed to a COPY: one array of column values per row, or rows already in binary COPY format. */
 export interface CopyPayload {
   table: string;
   columns: readonly string[];
   rows: Iterable<readonly unknown[]>;
+  /** The whole binary COPY stream (header, tuples, trailer) in pieces; `rows` is then empty. */
+  binary?: { chunks: Uint8Array[]; count: number };
 }
 
 /** Anything that executes compiled queries: a Kysely instance or a transaction. */
@@ -46,6 +48,77 @@ export async function copyRows(
   const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
   const query = CompiledQuery.raw(`COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM STDIN`);
   copyPayloads.set(query, { table, columns, rows });
+  const result = await db.executeQuery(query);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** A column type {@linkcode copyBinary} can encode. */
+export type BinaryColumnType = "int4" | "int8" | "text";
+/** A value for {@linkcode copyBinary}: a number for int4 / int8, UTF-8 pieces (concatenated) for text. */
+export type BinaryValue = number | Uint8Array[] | null;
+
+const BINARY_SIGNATURE = Uint8Array.of(0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00);
+
+/**
+ * Bulk-inserts rows with `COPY ... FROM STDIN WITH (FORMAT binary)`: text values go as the UTF-8 bytes at
+ * hand (no string building, no escaping), e.g. JSON received from an agent. Text must be valid UTF-8
+ * without NUL (PostgreSQL checks and refuses the COPY otherwise). Returns the number of rows written.
+ */
+export async function copyBinary(
+  db: QueryRunner,
+  table: string,
+  columns: readonly { name: string; type: BinaryColumnType }[],
+  rows: readonly BinaryValue[][],
+): Promise<number> {
+  const chunks: Uint8Array[] = [];
+  const head = new Uint8Array(19);
+  head.set(BINARY_SIGNATURE); // then flags (0) and header extension length (0)
+  chunks.push(head);
+  for (const row of rows) {
+    // fixed part of the tuple: field count, then per numeric field its length and value
+    const fixed = new DataView(new ArrayBuffer(2 + row.length * 12));
+    let at = 0;
+    fixed.setInt16(at, row.length);
+    at += 2;
+    const flushFixed = () => {
+      if (at > 0) chunks.push(new Uint8Array(fixed.buffer.slice(0, at)));
+    };
+    row.forEach((value, i) => {
+      const type = columns[i]!.type;
+      if (value === null) {
+        fixed.setInt32(at, -1);
+        at += 4;
+      } else if (type === "int4" || type === "int8") {
+        const n = value as number;
+        if (!Number.isSafeInteger(n)) {
+          throw new RangeError(`Cannot COPY ${n} into ${columns[i]!.name}: not an integer`);
+        }
+        fixed.setInt32(at, type === "int4" ? 4 : 8);
+        if (type === "int4") fixed.setInt32(at + 4, n);
+        else fixed.setBigInt64(at + 4, BigInt(n));
+        at += type === "int4" ? 8 : 12;
+      } else {
+        const pieces = value as Uint8Array[];
+        fixed.setInt32(at, pieces.reduce((n, p) => n + p.length, 0));
+        at += 4;
+        // the text goes out as it is, after what was encoded so far
+        chunks.push(new Uint8Array(fixed.buffer.slice(0, at)), ...pieces);
+        at = 0;
+      }
+    });
+    flushFixed();
+  }
+  chunks.push(Uint8Array.of(0xff, 0xff)); // trailer: field count -1
+  const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+  const query = CompiledQuery.raw(
+    `COPY ${ident(table)} (${columns.map((c) => ident(c.name)).join(", ")}) FROM STDIN WITH (FORMAT binary)`,
+  );
+  copyPayloads.set(query, {
+    table,
+    columns: columns.map((c) => c.name),
+    rows: [],
+    binary: { chunks, count: rows.length },
+  });
   const result = await db.executeQuery(query);
   return Number(result.numAffectedRows ?? 0n);
 }
@@ -144,9 +217,11 @@ class PostgresJsConnection implements DatabaseConnection {
       const done = new Promise<void>((resolve) => writable.once("finish", resolve));
       try {
         // encoding runs while the server parses what was sent; a value that cannot be encoded aborts it
-        const chunks = encodeCopyText(counted.rows);
+        const chunks: Iterator<string | Uint8Array> = copy.binary
+          ? copy.binary.chunks[Symbol.iterator]()
+          : encodeCopyText(counted.rows);
         for (;;) {
-          let next: IteratorResult<string>;
+          let next: IteratorResult<string | Uint8Array>;
           try {
             next = chunks.next();
           } catch (e) {
@@ -164,13 +239,15 @@ class PostgresJsConnection implements DatabaseConnection {
       } catch (e) {
         throw new SondeError(
           "copy_refused",
-          `Cannot COPY ${counted.count()} rows into ${copy.table}: ${(e as Error).message}`,
+          `Cannot COPY ${copy.binary?.count ?? counted.count()} rows into ${copy.table}: ${
+            (e as Error).message
+          }`,
           {
             cause: e,
           },
         );
       }
-      return { rows: [], numAffectedRows: BigInt(counted.count()) };
+      return { rows: [], numAffectedRows: BigInt(copy.binary?.count ?? counted.count()) };
     }
     const result = await this.sql.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], {
       prepare: true,
@@ -239,9 +316,11 @@ class PGliteConnection implements DatabaseConnection {
     const copy = copyPayloads.get(query);
     if (copy) {
       const counted = countRows(copy.rows);
-      const blob = new Blob([...encodeCopyText(counted.rows)]);
-      await target.query(query.sql.replace(/FROM STDIN$/, "FROM '/dev/blob'"), [], { blob });
-      return { rows: [], numAffectedRows: BigInt(counted.count()) };
+      const blob = new Blob(
+        copy.binary ? copy.binary.chunks as BlobPart[] : [...encodeCopyText(counted.rows)],
+      );
+      await target.query(query.sql.replace(/ FROM STDIN/, " FROM '/dev/blob'"), [], { blob });
+      return { rows: [], numAffectedRows: BigInt(copy.binary?.count ?? counted.count()) };
     }
     const result = await target.query<R>(query.sql, query.parameters as unknown[], { rowMode: "object" });
     return {

@@ -5,7 +5,7 @@
  */
 export { type Engine, openStore, type Store, type StoreOptions } from "./store.ts";
 export type * from "./schema.ts";
-export { copyRows, encodeCopyText } from "./drivers.ts";
+export { type BinaryColumnType, type BinaryValue, copyBinary, copyRows, encodeCopyText } from "./drivers.ts";
 export { migrateDown, migrateToLatest, migrateToZero } from "./migrate.ts";
 export {
   dayKey,

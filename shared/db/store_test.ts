@@ -2,6 +2,7 @@ import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.
 import { sql } from "kysely";
 import { storeTest } from "../../tests/helpers/store.ts";
 import {
+  copyBinary,
   copyRows,
   dropExpiredMonthPartitions,
   dropExpiredPartitions,
@@ -157,5 +158,42 @@ storeTest(
     );
     const n = await sql<{ n: number }>`select count(*)::int as n from copy_strict`.execute(store.db);
     assertEquals(n.rows[0]!.n, 2, "nothing of the refused COPYs was stored");
+  },
+);
+
+storeTest(
+  "a binary COPY stores text bytes as they are, and a refused one fails with the message",
+  async (store) => {
+    await sql`create table copy_bin (id int8 not null, n int4, body text)`.execute(store.db);
+    const enc = new TextEncoder();
+    const tricky = 'tab\there\nnewline \\backslash "quote" Zürich 日本 \u{1F600}';
+    const cols = [
+      { name: "id", type: "int8" },
+      { name: "n", type: "int4" },
+      { name: "body", type: "text" },
+    ] as const;
+    const written = await copyBinary(store.db, "copy_bin", cols, [
+      [2 ** 40, -7, [enc.encode("["), enc.encode(tricky), enc.encode("]")]],
+      [1, null, []],
+      [3, 2 ** 31 - 1, null],
+    ]);
+    assertEquals(written, 3);
+    const rows = await sql<{ id: string; n: number | null; body: string | null }>`
+    select id::text as id, n, body from copy_bin order by copy_bin.id`.execute(store.db);
+    assertEquals(rows.rows, [
+      { id: "1", n: null, body: "" },
+      { id: "3", n: 2 ** 31 - 1, body: null },
+      { id: String(2 ** 40), n: -7, body: `[${tricky}]` },
+    ]);
+    const bad = await assertRejects(() =>
+      copyBinary(store.db, "copy_bin", cols, [[4, 1, [Uint8Array.of(0x61, 0xff, 0x62)]]])
+    );
+    assert(/UTF8|encoding|byte sequence/i.test(bad.message), bad.message);
+    const n = await sql<{ n: number }>`select count(*)::int as n from copy_bin`.execute(store.db);
+    assertEquals(
+      n.rows[0]!.n,
+      3,
+      "the connection is still usable and nothing of the refused COPY was stored",
+    );
   },
 );
