@@ -109,6 +109,13 @@ export async function copyBinary(
     flushFixed();
   }
   chunks.push(Uint8Array.of(0xff, 0xff)); // trailer: field count -1
+  // one buffer: the pieces (a comma, a bracket) would otherwise each become a message and a write
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    all.set(c, offset);
+    offset += c.length;
+  }
   const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
   const query = CompiledQuery.raw(
     `COPY ${ident(table)} (${columns.map((c) => ident(c.name)).join(", ")}) FROM STDIN WITH (FORMAT binary)`,
@@ -117,7 +124,7 @@ export async function copyBinary(
     table,
     columns: columns.map((c) => c.name),
     rows: [],
-    binary: { chunks, count: rows.length },
+    binary: { chunks: [all], count: rows.length },
   });
   const result = await db.executeQuery(query);
   return Number(result.numAffectedRows ?? 0n);
