@@ -61,6 +61,10 @@ Deno.test({
         /has no value for 1\.3\.6\.1\.4\.1\.99999\.42\.0 \(NoSuch(Object|Instance)/,
       );
 
+      const absentV1 = await runCheck(check({ oid: "1.3.6.1.4.1.99999.42.0", version: "1" }), ctx);
+      assertEquals(absentV1.state, "UNKNOWN", absentV1.message);
+      assertMatch(absentV1.message, /refused 1\.3\.6\.1\.4\.1\.99999\.42\.0: NoSuchName/);
+
       const t0 = performance.now();
       const silent = await runCheck(check({ oid: SYS_DESCR, community: "wrong" }, 1000), ctx);
       assertEquals(silent.state, "CRITICAL", silent.message);

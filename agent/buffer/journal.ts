@@ -34,7 +34,14 @@ const LOCK_FILE = "journal.lock";
 function lockJournal(dir: string): Deno.FsFile {
   const path = `${dir}/${LOCK_FILE}`;
   const file = Deno.openSync(path, { read: true, write: true, create: true });
-  if (!file.tryLockSync(true)) {
+  let locked: boolean;
+  try {
+    locked = file.tryLockSync(true);
+  } catch (e) {
+    file.close();
+    throw e;
+  }
+  if (!locked) {
     let holder = "";
     try {
       holder = Deno.readTextFileSync(path).trim();
@@ -48,8 +55,12 @@ function lockJournal(dir: string): Deno.FsFile {
         "agent per data folder",
     );
   }
-  file.truncateSync(0);
-  file.writeSync(new TextEncoder().encode(`${Deno.pid}\n`));
+  try {
+    file.truncateSync(0);
+    file.writeSync(new TextEncoder().encode(`${Deno.pid}\n`));
+  } catch {
+    // the pid is only for the message a second process shows; the lock itself is held
+  }
   return file;
 }
 
@@ -408,10 +419,13 @@ export class Journal {
     if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
     if (this.#fsyncTimer !== undefined) clearTimeout(this.#fsyncTimer);
     for (const t of this.#timers) clearInterval(t);
-    this.#closeActive();
-    this.#save();
-    this.#closed = true;
-    this.#lock?.close(); // releases the lock
-    this.#lock = undefined;
+    try {
+      this.#closeActive();
+      this.#save();
+    } finally {
+      this.#closed = true;
+      this.#lock?.close(); // releases the lock
+      this.#lock = undefined;
+    }
   }
 }

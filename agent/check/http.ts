@@ -4,7 +4,8 @@
  * expires (`certWarnDays` / `certCritDays`, read from the peer certificate of the same connection).
  * A connection failure or an unverifiable certificate (unless `tlsVerify: false`) is CRITICAL. With
  * `followRedirects: n` up to n redirects are followed (relative `Location`s resolved; 303, and 301/302 after
- * a POST, continue with GET); more is CRITICAL.
+ * a POST, continue with GET; credentials and `Host` are not sent to another origin; the certificate checked
+ * is the configured URL's); more is CRITICAL.
  * @module
  */
 import http from "node:http";
@@ -45,6 +46,7 @@ function requestOnce(
   url: string,
   method: string,
   body: string | undefined,
+  headers: Record<string, string>,
   signal: AbortSignal,
 ): Promise<Answer> {
   const p = spec.params;
@@ -52,7 +54,7 @@ function requestOnce(
   return new Promise((resolve, reject) => {
     const req = lib.request(url, {
       method,
-      headers: { "user-agent": "sonde-agent", ...p.headers },
+      headers: { "user-agent": "sonde-agent", ...headers },
       agent: false,
       signal,
       rejectUnauthorized: p.tlsVerify,
@@ -86,8 +88,11 @@ async function request(spec: CheckSpecOf<"http">, signal: AbortSignal): Promise<
   let url = p.url;
   let method = p.method;
   let body = p.body;
+  let headers = { ...p.headers };
+  let certValidTo: string | undefined;
   for (let hops = 0;; hops++) {
-    const a = await requestOnce(spec, url, method, body, signal);
+    const a = await requestOnce(spec, url, method, body, headers, signal);
+    if (hops === 0) certValidTo = a.certValidTo; // the certificate of the configured URL is the one checked
     if (!REDIRECTS.has(a.status) || a.location === undefined || hops >= p.followRedirects) {
       if (REDIRECTS.has(a.status) && a.location !== undefined && p.followRedirects > 0) {
         throw new Error(
@@ -96,18 +101,27 @@ async function request(spec: CheckSpecOf<"http">, signal: AbortSignal): Promise<
           } (last to ${a.location})`,
         );
       }
-      return { ...a, ms: performance.now() - t0, url, hops };
+      return { ...a, certValidTo, ms: performance.now() - t0, url, hops };
     }
     const next = new URL(a.location, url);
     if (next.protocol !== "http:" && next.protocol !== "https:") {
       throw new Error(`redirected to ${next.href}, which is not http(s)`);
     }
+    if (next.origin !== new URL(url).origin) {
+      // credentials and the Host header were meant for the configured site only, as fetch() treats them
+      headers = dropHeaders(headers, ["authorization", "proxy-authorization", "cookie", "host"]);
+    }
     url = next.href;
     if (a.status === 303 || ((a.status === 301 || a.status === 302) && method === "POST")) {
       method = "GET"; // as browsers do
       body = undefined;
+      headers = dropHeaders(headers, ["content-type", "content-length", "transfer-encoding"]);
     }
   }
+}
+
+function dropHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !names.includes(k.toLowerCase())));
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

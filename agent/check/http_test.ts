@@ -25,6 +25,12 @@ async function withServer(fn: (base: string) => Promise<void>): Promise<void> {
     if (path === "/moved") return new Response(null, { status: 302, headers: { location: "/echo" } });
     if (path === "/form") return new Response(null, { status: 303, headers: { location: "echo" } });
     if (path === "/loop") return new Response(null, { status: 307, headers: { location: "/loop" } });
+    if (path === "/auth") return new Response(`auth=${req.headers.get("authorization")}`);
+    if (path === "/same") return new Response(null, { status: 302, headers: { location: "/auth" } });
+    if (path === "/cross") {
+      const port = new URL(req.url).port; // 127.0.0.1 → localhost: another origin
+      return new Response(null, { status: 302, headers: { location: `http://localhost:${port}/auth` } });
+    }
     return new Response("<h1>Welcome to Sonde</h1>");
   });
   await fn(`http://127.0.0.1:${server.addr.port}`);
@@ -143,6 +149,17 @@ Deno.test("http: redirects are the answer unless followed; followed ones end at 
     const loop = await runCheck(check({ url: `${base}/loop`, followRedirects: 3 }), ctx);
     assertEquals(loop.state, "CRITICAL");
     assertMatch(loop.message, /more than 3 redirects/);
+    const headers = { authorization: "Bearer s3cret" };
+    const same = await runCheck(
+      check({ url: `${base}/same`, headers, keyword: "auth=Bearer s3cret", followRedirects: 1 }),
+      ctx,
+    );
+    assertEquals(same.state, "OK", "credentials go along on the same origin: " + same.message);
+    const cross = await runCheck(
+      check({ url: `${base}/cross`, headers, keyword: "auth=null", followRedirects: 1 }),
+      ctx,
+    );
+    assertEquals(cross.state, "OK", "credentials are not sent to another origin: " + cross.message);
     const short = await runCheck(check({ url: `${base}/old`, followRedirects: 1 }), ctx);
     assertMatch(short.message, /more than 1 redirect \(last to \/echo\)/);
   });

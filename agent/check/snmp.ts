@@ -99,11 +99,15 @@ export const snmpCheck: CheckType<"snmp"> = {
       v = await get(snmp, p, spec.timeoutMs, signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      return {
-        state: "CRITICAL",
-        message: `No SNMP answer from ${where} for ${p.oid}: ${(error as Error).message}`,
-      };
+      const e = error as Error;
+      if (e.name === "RequestFailedError") {
+        // the agent answered with an error status: SNMPv1's noSuchName is an OID it does not have
+        const state = /^NoSuchName/.test(e.message) ? "UNKNOWN" : "CRITICAL";
+        return { state, message: `${where} refused ${p.oid}: ${e.message}` };
+      }
+      return { state: "CRITICAL", message: `No SNMP answer from ${where} for ${p.oid}: ${e.message}` };
     }
+
     if (snmp.isVarbindError(v)) {
       return { state: "UNKNOWN", message: `${where} has no value for ${p.oid} (${snmp.varbindError(v)})` };
     }

@@ -103,7 +103,9 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
       if (e instanceof IntakeError) throw e;
       throw new IntakeError(400, "bad_request", (e as Error).message);
     }
-    deliver(batch.events, exact ? body : undefined);
+    // the decoder skipped a leading byte-order mark; the bytes kept must not have it either
+    const bom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+    deliver(batch.events, exact ? (bom ? body.subarray(3) : body) : undefined);
     return c.json({ accepted: batch.events.length });
   });
   app.post("/v1/traces", async (c) => {

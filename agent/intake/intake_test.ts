@@ -175,6 +175,14 @@ Deno.test({
       assertEquals(Object.keys(got.at(-1)!.events[0]!).includes("stack"), false);
       await send([{ ...rest, params: [{ name: "a", type: "int32", value: 1, extra: 2 }] }]);
       assertEquals(got.at(-1)!.raw, undefined);
+      const bom = new Uint8Array([
+        0xef,
+        0xbb,
+        0xbf,
+        ...new TextEncoder().encode(JSON.stringify({ app, events: [rest] })),
+      ]);
+      await post(intake.port, "/sonde/v1/events", bom, json);
+      assertEquals(got.at(-1)!.raw?.[0], "{".charCodeAt(0), "a byte-order mark is not kept");
       const withProps = { ...app, properties: JSON.parse('{"__proto__":"x","v":"1"}') };
       await post(intake.port, "/sonde/v1/events", JSON.stringify({ app: withProps, events: [rest] }), json);
       assertEquals(got.at(-1)!.raw, undefined, "a __proto__ property key does not read back the same");

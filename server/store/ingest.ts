@@ -151,7 +151,9 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
   for (const r of fresh) {
     try {
       let text: string;
-      let bytes = r.payload;
+      const p = r.payload;
+      // the decoders skip a leading byte-order mark, which JSON.parse would refuse in a stored row
+      let bytes = p[0] === 0xef && p[1] === 0xbb && p[2] === 0xbf ? p.subarray(3) : p;
       try {
         text = strictDecoder.decode(r.payload);
       } catch {

@@ -319,7 +319,12 @@ export async function createAssembler(options: AssemblerOptions): Promise<Assemb
   };
 
   if (options.recover !== false) {
-    const pending = await loadPending(db);
+    const pending = await loadPending(db, 500, (id, error) => {
+      log.error("a pending telemetry row cannot be read; its events are not assembled (the row is kept)", {
+        id,
+        error,
+      });
+    });
     const ids = new Set<string>();
     for (const p of pending) for (const e of p.events) ids.add(e.requestId);
     const written = await writtenRequestIds(db, [...ids]);

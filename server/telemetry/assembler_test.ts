@@ -438,3 +438,20 @@ storeTest("a pulled record with invalid UTF-8 is stored as decoded, not as recei
   await second.stop();
   await Deno.remove(dataDir, { recursive: true });
 });
+
+storeTest(
+  "a pending row with a byte-order mark is read; an unreadable one does not stop the start",
+  async (store) => {
+    const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+    const a = rid();
+    const batch = compactEventBatch({ events: twoAgentRequest(a).web });
+    await store.db.insertInto("telemetry_pending").values([
+      { agent_id: 1, events: `[\uFEFF${batch},\uFEFF${batch}]` },
+      { agent_id: 1, events: "not json" },
+    ]).execute();
+    const assembler = await createAssembler({ store, dataDir });
+    assertEquals(assembler.stats().recoveredEvents, 4);
+    await assembler.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  },
+);

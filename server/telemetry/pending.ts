@@ -78,15 +78,32 @@ export async function deletePending(
   }
 }
 
-/** The events of a pending row: a JSON array of batches, or one `{"events":[…]}` object. */
-function pendingEvents(text: string): TelemetryEvent[] {
-  const v = JSON.parse(text);
+/**
+ * The events of a pending row: a JSON array of batches, or one `{"events":[…]}` object. A byte-order mark
+ * before a batch (stored by an earlier version) is skipped.
+ */
+export function pendingEvents(text: string): TelemetryEvent[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    const repaired = text.replace(/^\uFEFF|(?<=[[,])\uFEFF/g, "");
+    if (repaired === text) throw e;
+    v = JSON.parse(repaired);
+  }
   if (Array.isArray(v)) return v.flatMap((b) => eventsOfBatch(b) ?? []);
   return eventsOfBatch(v) ?? [];
 }
 
-/** Every pending row, oldest first (for recovery after a restart). */
-export async function loadPending(db: Kysely<Database>, pageSize = 500): Promise<StagedEvents[]> {
+/**
+ * Every pending row, oldest first (for recovery after a restart). A row that cannot be read is left in
+ * place and reported to `onUnreadable` instead of stopping the start.
+ */
+export async function loadPending(
+  db: Kysely<Database>,
+  pageSize = 500,
+  onUnreadable: (id: number, error: unknown) => void = () => {},
+): Promise<StagedEvents[]> {
   const out: StagedEvents[] = [];
   let after = 0;
   for (;;) {
@@ -94,7 +111,11 @@ export async function loadPending(db: Kysely<Database>, pageSize = 500): Promise
       .where("id", ">", after).orderBy("id").limit(pageSize).execute();
     if (rows.length === 0) return out;
     for (const r of rows) {
-      out.push({ agentId: r.agent_id, pendingId: Number(r.id), events: pendingEvents(r.events) });
+      try {
+        out.push({ agentId: r.agent_id, pendingId: Number(r.id), events: pendingEvents(r.events) });
+      } catch (e) {
+        onUnreadable(Number(r.id), e);
+      }
     }
     after = Number(rows[rows.length - 1]!.id);
   }

@@ -75,6 +75,11 @@ export async function copyBinary(
   head.set(BINARY_SIGNATURE); // then flags (0) and header extension length (0)
   chunks.push(head);
   for (const row of rows) {
+    if (row.length !== columns.length) {
+      throw new RangeError(
+        `Cannot COPY a row of ${row.length} values into ${columns.length} columns of ${table}`,
+      );
+    }
     // fixed part of the tuple: field count, then per numeric field its length and value
     const fixed = new DataView(new ArrayBuffer(2 + row.length * 12));
     let at = 0;
@@ -90,9 +95,10 @@ export async function copyBinary(
         at += 4;
       } else if (type === "int4" || type === "int8") {
         const n = value as number;
-        if (!Number.isSafeInteger(n)) {
-          throw new RangeError(`Cannot COPY ${n} into ${columns[i]!.name}: not an integer`);
-        }
+        const fits = type === "int4"
+          ? Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31
+          : Number.isSafeInteger(n);
+        if (!fits) throw new RangeError(`Cannot COPY ${n} into ${columns[i]!.name}: not an ${type}`);
         fixed.setInt32(at, type === "int4" ? 4 : 8);
         if (type === "int4") fixed.setInt32(at + 4, n);
         else fixed.setBigInt64(at + 4, BigInt(n));

@@ -131,7 +131,10 @@ export function createBackendRouter(impl: Partial<Backend>): Hono {
         overflow: "drop-oldest",
         hello: { event: "ready", data: "{}" },
         write: async (s, rows) => {
-          for (const row of rows) await s.writeSSE({ event: "request", data: JSON.stringify(row) });
+          for (const row of rows) {
+            if (s.aborted) break; // the client went away: the rest is not written
+            await s.writeSSE({ event: "request", data: JSON.stringify(row) });
+          }
         },
       }));
   });
