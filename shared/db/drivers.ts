@@ -24,8 +24,8 @@ export interface CopyPayload {
   table: string;
   columns: readonly string[];
   rows: Iterable<readonly unknown[]>;
-  /** The whole binary COPY stream (header, tuples, trailer) in pieces; `rows` is then empty. */
-  binary?: { chunks: Uint8Array[]; count: number };
+  /** The whole binary COPY stream (header, tuples, trailer); `rows` is then empty. */
+  binary?: { bytes: Uint8Array; count: number };
 }
 
 /** Anything that executes compiled queries: a Kysely instance or a transaction. */
@@ -34,6 +34,11 @@ export interface QueryRunner {
 }
 
 const copyPayloads = new WeakMap<CompiledQuery, CopyPayload>();
+
+/** A quoted SQL identifier. */
+function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
 
 /**
  * Bulk-inserts rows with `COPY ... FROM STDIN` (PostgreSQL) or `COPY ... FROM '/dev/blob'` (PGlite).
@@ -45,7 +50,6 @@ export async function copyRows(
   columns: readonly string[],
   rows: Iterable<readonly unknown[]>,
 ): Promise<number> {
-  const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
   const query = CompiledQuery.raw(`COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM STDIN`);
   copyPayloads.set(query, { table, columns, rows });
   const result = await db.executeQuery(query);
@@ -70,59 +74,61 @@ export async function copyBinary(
   columns: readonly { name: string; type: BinaryColumnType }[],
   rows: readonly BinaryValue[][],
 ): Promise<number> {
-  const chunks: Uint8Array[] = [];
-  const head = new Uint8Array(19);
-  head.set(BINARY_SIGNATURE); // then flags (0) and header extension length (0)
-  chunks.push(head);
+  // sizes first (and every value checked), then one buffer: one message and one write
+  let size = BINARY_SIGNATURE.length + 8 + 2; // signature, flags, header extension length; trailer
   for (const row of rows) {
     if (row.length !== columns.length) {
       throw new RangeError(
         `Cannot COPY a row of ${row.length} values into ${columns.length} columns of ${table}`,
       );
     }
-    // fixed part of the tuple: field count, then per numeric field its length and value
-    const fixed = new DataView(new ArrayBuffer(2 + row.length * 12));
-    let at = 0;
-    fixed.setInt16(at, row.length);
-    at += 2;
-    const flushFixed = () => {
-      if (at > 0) chunks.push(new Uint8Array(fixed.buffer.slice(0, at)));
-    };
+    size += 2;
     row.forEach((value, i) => {
-      const type = columns[i]!.type;
-      if (value === null) {
-        fixed.setInt32(at, -1);
-        at += 4;
-      } else if (type === "int4" || type === "int8") {
+      const { name, type } = columns[i]!;
+      if (value === null) size += 4;
+      else if (type === "text") size += 4 + (value as Uint8Array[]).reduce((n, p) => n + p.length, 0);
+      else {
         const n = value as number;
         const fits = type === "int4"
           ? Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31
           : Number.isSafeInteger(n);
-        if (!fits) throw new RangeError(`Cannot COPY ${n} into ${columns[i]!.name}: not an ${type}`);
-        fixed.setInt32(at, type === "int4" ? 4 : 8);
-        if (type === "int4") fixed.setInt32(at + 4, n);
-        else fixed.setBigInt64(at + 4, BigInt(n));
-        at += type === "int4" ? 8 : 12;
-      } else {
-        const pieces = value as Uint8Array[];
-        fixed.setInt32(at, pieces.reduce((n, p) => n + p.length, 0));
-        at += 4;
-        // the text goes out as it is, after what was encoded so far
-        chunks.push(new Uint8Array(fixed.buffer.slice(0, at)), ...pieces);
-        at = 0;
+        if (!fits) throw new RangeError(`Cannot COPY ${n} into ${name}: not an ${type}`);
+        size += type === "int4" ? 8 : 12;
       }
     });
-    flushFixed();
   }
-  chunks.push(Uint8Array.of(0xff, 0xff)); // trailer: field count -1
-  // one buffer: the pieces (a comma, a bracket) would otherwise each become a message and a write
-  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    all.set(c, offset);
-    offset += c.length;
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  bytes.set(BINARY_SIGNATURE); // flags and header extension length stay 0
+  let at = BINARY_SIGNATURE.length + 8;
+  for (const row of rows) {
+    view.setInt16(at, row.length);
+    at += 2;
+    row.forEach((value, i) => {
+      const type = columns[i]!.type;
+      if (value === null) {
+        view.setInt32(at, -1);
+        at += 4;
+      } else if (type === "text") {
+        const lengthAt = at;
+        at += 4;
+        for (const piece of value as Uint8Array[]) {
+          bytes.set(piece, at);
+          at += piece.length;
+        }
+        view.setInt32(lengthAt, at - lengthAt - 4);
+      } else if (type === "int4") {
+        view.setInt32(at, 4);
+        view.setInt32(at + 4, value as number);
+        at += 8;
+      } else {
+        view.setInt32(at, 8);
+        view.setBigInt64(at + 4, BigInt(value as number));
+        at += 12;
+      }
+    });
   }
-  const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+  view.setInt16(at, -1); // trailer
   const query = CompiledQuery.raw(
     `COPY ${ident(table)} (${columns.map((c) => ident(c.name)).join(", ")}) FROM STDIN WITH (FORMAT binary)`,
   );
@@ -130,7 +136,7 @@ export async function copyBinary(
     table,
     columns: columns.map((c) => c.name),
     rows: [],
-    binary: { chunks: [all], count: rows.length },
+    binary: { bytes, count: rows.length },
   });
   const result = await db.executeQuery(query);
   return Number(result.numAffectedRows ?? 0n);
@@ -231,7 +237,7 @@ class PostgresJsConnection implements DatabaseConnection {
       try {
         // encoding runs while the server parses what was sent; a value that cannot be encoded aborts it
         const chunks: Iterator<string | Uint8Array> = copy.binary
-          ? copy.binary.chunks[Symbol.iterator]()
+          ? [copy.binary.bytes][Symbol.iterator]()
           : encodeCopyText(counted.rows);
         for (;;) {
           let next: IteratorResult<string | Uint8Array>;
@@ -330,7 +336,7 @@ class PGliteConnection implements DatabaseConnection {
     if (copy) {
       const counted = countRows(copy.rows);
       const blob = new Blob(
-        copy.binary ? copy.binary.chunks as BlobPart[] : [...encodeCopyText(counted.rows)],
+        copy.binary ? [copy.binary.bytes as BlobPart] : [...encodeCopyText(counted.rows)],
       );
       await target.query(query.sql.replace(/ FROM STDIN/, " FROM '/dev/blob'"), [], { blob });
       return { rows: [], numAffectedRows: BigInt(copy.binary?.count ?? counted.count()) };
