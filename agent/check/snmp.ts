@@ -7,36 +7,14 @@
  */
 import type { CheckSpecOf } from "@sonde/shared/wire/agent_config";
 import { toRegExp } from "@sonde/shared/wire/agent_config";
+import type { Varbind } from "../snmp/net_snmp.ts";
 import type { CheckOutcome, CheckType } from "./check_type.ts";
 import { thresholdState, worst } from "./range.ts";
 
-interface Varbind {
-  oid: string;
-  type: number;
-  value: unknown;
-}
-
-interface Session {
-  get(oids: string[], cb: (error: Error | null, varbinds?: Varbind[]) => void): void;
-  close(): void;
-  on(event: "error", cb: (e: Error) => void): void;
-}
-
-interface NetSnmp {
-  createSession(
-    host: string,
-    community: string,
-    options: { port: number; version: number; timeout: number; retries: number },
-  ): Session;
-  isVarbindError(v: Varbind): boolean;
-  varbindError(v: Varbind): string;
-  Version1: number;
-  Version2c: number;
-  ObjectType: Record<string, number>;
-}
+type NetSnmp = typeof import("../snmp/net_snmp.ts").netSnmp;
 
 let loaded: Promise<NetSnmp> | undefined;
-const netSnmp = () => loaded ??= import("net-snmp").then((m) => (m.default ?? m) as unknown as NetSnmp);
+const netSnmp = () => loaded ??= import("../snmp/net_snmp.ts").then((m) => m.netSnmp);
 
 /** Reads one OID; the time budget is the check's timeout (the runner's signal also ends it). */
 function get(snmp: NetSnmp, p: CheckSpecOf<"snmp">["params"], timeoutMs: number, signal: AbortSignal) {

@@ -1,6 +1,7 @@
 /**
- * A typed view of the parts of net-snmp (an untyped CommonJS package) that the SNMP agent uses: the
- * MIB store, the AgentX sub-agent and the standalone UDP agent. The casts live here and nowhere else.
+ * A typed view of the parts of net-snmp (an untyped CommonJS package) that Sonde uses: the MIB store, the
+ * AgentX sub-agent and the standalone UDP agent of the SNMP agent, and the client session of the SNMP
+ * check. The casts live here and nowhere else.
  * @module
  */
 import snmp from "net-snmp";
@@ -54,9 +55,35 @@ export interface Agent {
   close(cb?: () => void): void;
 }
 
+/** One value read by a client session. */
+export interface Varbind {
+  oid: string;
+  type: number;
+  value: unknown;
+}
+
+/** A client session (SNMP v1 / v2c GET). */
+export interface Session {
+  get(oids: string[], cb: (error: Error | null, varbinds?: Varbind[]) => void): void;
+  close(): void;
+  on(event: "error", cb: (e: Error) => void): void;
+}
+
 interface NetSnmp {
   MibProviderType: { Scalar: number; Table: number };
-  ObjectType: Record<"Integer" | "OctetString" | "Gauge32" | "Counter64" | "TimeTicks", number>;
+  ObjectType: Record<
+    "Integer" | "OctetString" | "Gauge32" | "Counter64" | "TimeTicks" | "Counter" | "Gauge",
+    number
+  >;
+  Version1: number;
+  Version2c: number;
+  createSession(
+    host: string,
+    community: string,
+    options: { port: number; version: number; timeout: number; retries: number },
+  ): Session;
+  isVarbindError(v: Varbind): boolean;
+  varbindError(v: Varbind): string;
   MaxAccess: Record<"not-accessible" | "read-only", number>;
   createMib(): Mib;
   createSubagent(o: { master: string; masterPort: number; mib: Mib; description: string }): Subagent;
