@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import type { Service } from "@sonde/shared/service";
 import { createLogger } from "@sonde/shared/log";
 import { type EventBatch, parseEventBatchExact, type TelemetryEvent } from "@sonde/shared/wire/telemetry";
+import { withoutBom } from "@sonde/shared/wire/types";
 import { IntakeError, readBody } from "./body.ts";
 import { decodeTraceRequest } from "./otlp_proto.ts";
 import { parseTraceRequestJson } from "./otlp_json.ts";
@@ -103,9 +104,7 @@ export async function startIntake(options: IntakeOptions): Promise<Intake> {
       if (e instanceof IntakeError) throw e;
       throw new IntakeError(400, "bad_request", (e as Error).message);
     }
-    // the decoder skipped a leading byte-order mark; the bytes kept must not have it either
-    const bom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
-    deliver(batch.events, exact ? (bom ? body.subarray(3) : body) : undefined);
+    deliver(batch.events, exact ? withoutBom(body) : undefined);
     return c.json({ accepted: batch.events.length });
   });
   app.post("/v1/traces", async (c) => {

@@ -18,6 +18,7 @@ import {
   RecordKind,
   type SampleBatch,
   type TelemetryEvent,
+  withoutBom,
 } from "@sonde/shared/wire/types";
 import { CounterWriter, groupSamples, type SeriesBatch } from "./counters.ts";
 
@@ -151,9 +152,7 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
   for (const r of fresh) {
     try {
       let text: string;
-      const p = r.payload;
-      // the decoders skip a leading byte-order mark, which JSON.parse would refuse in a stored row
-      let bytes = p[0] === 0xef && p[1] === 0xbb && p[2] === 0xbf ? p.subarray(3) : p;
+      let bytes = withoutBom(r.payload);
       try {
         text = strictDecoder.decode(r.payload);
       } catch {

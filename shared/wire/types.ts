@@ -113,6 +113,14 @@ export interface EventBatch {
 }
 
 /**
+ * `bytes` without a leading UTF-8 byte-order mark. `TextDecoder` skips one, `JSON.parse` refuses one in
+ * stored text: JSON bytes kept as received must drop it to read back as what was parsed.
+ */
+export function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+/**
  * The JSON of a batch with the application registration written once (`{"app":…,"events":[…]}`):
  * events sharing the first event's registration object leave theirs out (the SDK's batches and each
  * OTLP resource's spans share one), others keep their own. About a quarter fewer bytes to journal, pull
