@@ -17,29 +17,34 @@ export interface AgentProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `agent/main.ts` with `--etc`, `--data`, free ports, no intake, and `extra` flags. */
+/** Deno's arguments to run `agent/main.ts` with `--etc`, `--data`, free ports, no intake, and `extra`. */
+export function agentArgs(etc: string, data: string, extra: string[] = []): string[] {
+  return [
+    "run",
+    "-A",
+    MAIN,
+    "--etc",
+    etc,
+    "--data",
+    data,
+    "--listen",
+    "127.0.0.1:0",
+    "--status-listen",
+    "127.0.0.1:0",
+    "--intake",
+    "false",
+    ...extra,
+  ];
+}
+
+/** Starts `agent/main.ts` with {@linkcode agentArgs}. */
 export async function startAgentProcess(
   etc: string,
   data: string,
   extra: string[] = [],
 ): Promise<AgentProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      "--etc",
-      etc,
-      "--data",
-      data,
-      "--listen",
-      "127.0.0.1:0",
-      "--status-listen",
-      "127.0.0.1:0",
-      "--intake",
-      "false",
-      ...extra,
-    ],
+    args: agentArgs(etc, data, extra),
     stdout: "null",
     stderr: "piped",
     stdin: "null",

@@ -10,7 +10,7 @@ import { decodeRecords } from "@sonde/shared/wire/record_codec";
 import { RecordKind } from "@sonde/shared/wire/types";
 import type { AgentStatus } from "../agent/serve/status.ts";
 import type { ConfigEnvelope } from "../agent/serve/config_store.ts";
-import { startAgentProcess } from "./agent_process.ts";
+import { agentArgs, startAgentProcess } from "./agent_process.ts";
 
 const dec = new TextDecoder();
 
@@ -97,21 +97,7 @@ Deno.test("a server pulls, acks and configures a real agent over mTLS", async ()
 
     // a second agent on the same data folder would hand out the same sequence numbers: it must not start
     const second = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        new URL("../agent/main.ts", import.meta.url).pathname,
-        "--etc",
-        etc,
-        "--data",
-        data,
-        "--listen",
-        "127.0.0.1:0",
-        "--status-listen",
-        "127.0.0.1:0",
-        "--intake",
-        "false",
-      ],
+      args: agentArgs(etc, data),
       stdout: "null",
       stderr: "piped",
       stdin: "null",
