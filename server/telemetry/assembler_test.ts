@@ -78,6 +78,24 @@ async function setup(store: Store, extra: Partial<AssemblerOptions> = {}) {
   return { dataDir, assembler, advance: (ms: number) => (now += ms), now: () => now };
 }
 
+/** An agent row, an assembler on a fresh folder and a manual clock, and an Ingestor storing pulled pages into it. */
+async function pulledInto(store: Store, agentName: string) {
+  const { id: agentId } = await store.db.insertInto("agent").values({
+    name: agentName,
+    address: "127.0.0.1:1",
+  })
+    .returning("id").executeTakeFirstOrThrow();
+  const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
+  let now = 1_000_000;
+  const opts = { store, dataDir, clock: () => now, graceMs: 5000 };
+  const first = await createAssembler(opts);
+  const ing = new Ingestor(store.db, {
+    persistInTx: (tx, agent, events, raw) => first.persistInTx(tx, agent, events, raw),
+    afterCommit: (staged) => first.ingestStaged(staged as StagedEvents),
+  });
+  return { agentId, dataDir, opts, first, ing, advance: (ms: number) => (now += ms) };
+}
+
 storeTest("assembler joins one request from two agents into one row and one record", async (store) => {
   const { dataDir, assembler, advance } = await setup(store);
   const id = rid();
@@ -345,16 +363,7 @@ storeTest(
 storeTest(
   "batches pulled in the agent's compact form are kept as they came and rebuilt after a restart",
   async (store) => {
-    const { id: agentId } = await store.db.insertInto("agent").values({ name: "c1", address: "127.0.0.1:1" })
-      .returning("id").executeTakeFirstOrThrow();
-    const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
-    let now = 1_000_000;
-    const opts = { store, dataDir, clock: () => now, graceMs: 5000 };
-    const first = await createAssembler(opts);
-    const ing = new Ingestor(store.db, {
-      persistInTx: (tx, agent, events, raw) => first.persistInTx(tx, agent, events, raw),
-      afterCommit: (staged) => first.ingestStaged(staged as StagedEvents),
-    });
+    const { agentId, dataDir, opts, first, ing, advance } = await pulledInto(store, "c1");
     const shift = T0 - Date.now() * 1000; // inside the accepted time window whenever the test runs
     const at = (e: TelemetryEvent) => ({ ...e, tsUs: e.tsUs - shift });
     const [a, b] = [rid(), rid()];
@@ -371,7 +380,7 @@ storeTest(
     // "kill -9" before any flush: the next assembler rebuilds both requests from the pending row
     const second = await createAssembler(opts);
     assertEquals(second.stats().recoveredEvents, 6);
-    now += 5000;
+    advance(5000);
     assertEquals(
       (await second.flush()).map((r) => [r.requestId, r.eventCount]).sort(),
       [[a, 4], [b, 2]].sort(),
@@ -413,16 +422,7 @@ storeTest(
 );
 
 storeTest("a pulled record with invalid UTF-8 is stored as decoded, not as received", async (store) => {
-  const { id: agentId } = await store.db.insertInto("agent").values({ name: "u1", address: "127.0.0.1:2" })
-    .returning("id").executeTakeFirstOrThrow();
-  const dataDir = await Deno.makeTempDir({ prefix: "sonde-tel-" });
-  let now = 1_000_000;
-  const opts = { store, dataDir, clock: () => now, graceMs: 5000 };
-  const first = await createAssembler(opts);
-  const ing = new Ingestor(store.db, {
-    persistInTx: (tx, agent, events, raw) => first.persistInTx(tx, agent, events, raw),
-    afterCommit: (staged) => first.ingestStaged(staged as StagedEvents),
-  });
+  const { agentId, dataDir, opts, first, ing, advance } = await pulledInto(store, "u1");
   const a = rid();
   const shift = T0 - Date.now() * 1000;
   const events = twoAgentRequest(a).web.map((e) => ({ ...e, tsUs: e.tsUs - shift, text: "caf\u00e9" }));
@@ -432,7 +432,7 @@ storeTest("a pulled record with invalid UTF-8 is stored as decoded, not as recei
   const result = await ing.ingest(agentId, 0, [{ seq: 1, kind: RecordKind.Events, ts: 0, payload }]);
   assertEquals([result.events, result.rejected], [2, 0], "the page is stored, not refused forever");
   const second = await createAssembler(opts); // rebuilt from the pending row
-  now += 5000;
+  advance(5000);
   assertEquals((await second.flush()).map((r) => [r.requestId, r.eventCount]), [[a, 2]]);
   await first.stop();
   await second.stop();
