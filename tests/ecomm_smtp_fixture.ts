@@ -159,31 +159,4 @@ export function startSmtpFixture(o: SmtpFixtureOptions = {}): Promise<SmtpFixtur
   });
 }
 
-/** A self-signed end-entity certificate for 127.0.0.1 / localhost, made by real openssl. */
-export async function opensslCertificate(dir: string): Promise<{ key: string; cert: string }> {
-  const out = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-out",
-      `${dir}/c.pem`,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`openssl failed: ${new TextDecoder().decode(out.stderr)}`);
-  return { key: await Deno.readTextFile(`${dir}/k.pem`), cert: await Deno.readTextFile(`${dir}/c.pem`) };
-}
+export { opensslCertificate } from "./helpers/openssl.ts";

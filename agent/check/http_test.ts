@@ -7,6 +7,7 @@ import https from "node:https";
 import { type HttpParams, parseAgentConfig } from "@sonde/shared/wire/agent_config";
 import type { CheckSpec } from "@sonde/shared/wire/agent_config";
 import { runCheck } from "./runner.ts";
+import { opensslCertificate } from "../../tests/helpers/openssl.ts";
 
 const ctx = { latest: () => undefined };
 
@@ -86,29 +87,8 @@ Deno.test("http: a refused connection is CRITICAL with the reason", async () => 
 Deno.test("https: days until the certificate expires give WARNING / CRITICAL; untrusted is CRITICAL", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const gen = await new Deno.Command("openssl", {
-      args: [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        `${dir}/k.pem`,
-        "-out",
-        `${dir}/c.pem`,
-        "-days",
-        "20",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      stderr: "null",
-    }).output();
-    assert(gen.success, "openssl made a certificate");
     const server = https.createServer(
-      { key: await Deno.readTextFile(`${dir}/k.pem`), cert: await Deno.readTextFile(`${dir}/c.pem`) },
+      await opensslCertificate(dir, 20),
       (_req, res) => res.end("secure hello"),
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
