@@ -26,6 +26,11 @@ export type {
 const EMPTY = new Uint8Array(0);
 
 const LOCK_FILE = "journal.lock";
+const LOCK_RETRY_MS = 1_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 /**
  * Takes the journal's lock file (`flock`, exclusive, released when the process ends however it ends) and
@@ -34,9 +39,13 @@ const LOCK_FILE = "journal.lock";
 function lockJournal(dir: string): Deno.FsFile {
   const path = `${dir}/${LOCK_FILE}`;
   const file = Deno.openSync(path, { read: true, write: true, create: true });
-  let locked: boolean;
+  let locked = false;
   try {
-    locked = file.tryLockSync(true);
+    // A child process another part of this process is starting holds a copy of every descriptor
+    // between its fork and its exec (they are close-on-exec): a lock this process has just released can
+    // look taken for that moment, so a refusal is retried briefly before it counts.
+    const deadline = Date.now() + LOCK_RETRY_MS;
+    while (!(locked = file.tryLockSync(true)) && Date.now() < deadline) sleepSync(10);
   } catch (e) {
     file.close();
     throw e;
