@@ -247,3 +247,29 @@ withJournal("a second process on the same journal is refused until the first clo
   assertEquals(again.append(1, payload(3)), 3);
   again.close();
 });
+
+withJournal(
+  "reopening is not refused while another thread of the process starts child processes",
+  {},
+  async (dir) => {
+    // Between its fork and its exec a child holds a copy of every descriptor, the lock file's too.
+    const spawner = new Worker(
+      URL.createObjectURL(
+        new Blob([
+          `for (;;) await Promise.all([1, 2, 3, 4].map(() => new Deno.Command("true").output()));`,
+        ], { type: "application/javascript" }),
+      ),
+      { type: "module" },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      for (let i = 1; i <= 150; i++) {
+        const j = Journal.open(dir, { fsync: "never" });
+        assertEquals(j.append(1, payload(i)), i);
+        j.close();
+      }
+    } finally {
+      spawner.terminate();
+    }
+  },
+);
