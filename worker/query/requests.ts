@@ -48,7 +48,14 @@ export function parseRequestQuery(value: unknown): RequestQuery {
   return q;
 }
 
-export { searchQuery };
+/**
+ * The condition of a full-text search for `q` (every word a prefix of a request's word), or undefined
+ * when `q` has no word.
+ */
+export function searchCondition(q: string): RawBuilder<unknown> | undefined {
+  const ts = searchQuery(q);
+  return ts === undefined ? undefined : sql`search_doc @@ cast(${ts} as tsquery)`;
+}
 
 type Cursor = [number, number, string]; // [duration µs or 0, start µs, request id]
 
@@ -179,11 +186,10 @@ export async function listRequests(
   const order = byDuration
     ? sql`duration_us ${dir}, start_ts ${dir}, request_id ${dir}`
     : sql`start_ts ${dir}, request_id ${dir}`;
-  const ts = q.q === undefined ? undefined : searchQuery(q.q);
+  const text = q.q === undefined ? undefined : searchCondition(q.q);
   const n = q.limit + 1;
   let found: DbRequestRow[] | undefined;
-  if (ts) {
-    const text = sql`search_doc @@ cast(${ts} as tsquery)`;
+  if (text) {
     found = await newestMatches(db, sql.join(conds, sql` and `), text, order, n) ??
       await rareMatches(db, sql.join([...conds, text], sql` and `), order, n);
     conds.push(text);

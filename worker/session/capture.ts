@@ -7,7 +7,7 @@ import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "@sonde/shared/db";
 import { errorMessage } from "@sonde/shared/errors";
 import type { Logger } from "@sonde/shared/log";
-import { appCondition, searchQuery } from "../query/requests.ts";
+import { appCondition, searchCondition } from "../query/requests.ts";
 import { type AgentNames, type DbRequestRow, ROW_COLUMNS, toRequestRows } from "../query/request_row.ts";
 import { type RecordReader, toRequestEvents } from "../query/request_detail.ts";
 
@@ -42,8 +42,8 @@ export async function captureRequests(
     sql`start_ts < ${new Date(s.stopped_at ?? Date.now())}`,
   ];
   if (s.app_name) conds.push(appCondition(s.app_name));
-  const ts = s.filter ? searchQuery(s.filter) : undefined;
-  if (ts) conds.push(sql`search_doc @@ cast(${ts} as tsquery)`);
+  const text = s.filter ? searchCondition(s.filter) : undefined;
+  if (text) conds.push(text);
   const where = sql.join(conds, sql` and `);
   const found = await sql<DbRequestRow & { file: string; file_offset: number; file_length: number }>`
     select * from (
