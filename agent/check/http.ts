@@ -93,17 +93,15 @@ async function request(spec: CheckSpecOf<"http">, signal: AbortSignal): Promise<
   for (let hops = 0;; hops++) {
     const a = await requestOnce(spec, url, method, body, headers, signal);
     if (hops === 0) certValidTo = a.certValidTo; // the certificate of the configured URL is the one checked
-    if (!REDIRECTS.has(a.status) || a.location === undefined || hops >= p.followRedirects) {
-      if (REDIRECTS.has(a.status) && a.location !== undefined && p.followRedirects > 0) {
-        throw new Error(
-          `more than ${p.followRedirects} redirect${
-            p.followRedirects === 1 ? "" : "s"
-          } (last to ${a.location})`,
-        );
-      }
+    const redirect = REDIRECTS.has(a.status) && a.location !== undefined;
+    if (!redirect || p.followRedirects === 0) {
       return { ...a, certValidTo, ms: performance.now() - t0, url, hops };
     }
-    const next = new URL(a.location, url);
+    if (hops === p.followRedirects) {
+      const s = p.followRedirects === 1 ? "" : "s";
+      throw new Error(`more than ${p.followRedirects} redirect${s} (last to ${a.location})`);
+    }
+    const next = new URL(a.location!, url);
     if (next.protocol !== "http:" && next.protocol !== "https:") {
       throw new Error(`redirected to ${next.href}, which is not http(s)`);
     }
