@@ -49,18 +49,15 @@ export function searchTexts(
   const seen = new Set<string>();
   let budget = SEARCH_TEXT_MAX;
   const add = (v: string) => {
-    if (v === "" || budget <= 0 || seen.has(v)) return;
+    if (budget <= 0) return;
+    if (v.length > budget) v = v.slice(0, budget);
+    if (v === "" || seen.has(v)) return;
     seen.add(v);
     budget -= v.length + 1;
   };
   for (const e of events) {
-    add(e.text.length > budget ? e.text.slice(0, Math.max(0, budget)) : e.text);
-    for (const p of e.params ?? []) {
-      if (p.type === "string") {
-        const v = String(p.value);
-        add(v.length > budget ? v.slice(0, Math.max(0, budget)) : v);
-      }
-    }
+    add(e.text);
+    for (const p of e.params ?? []) if (p.type === "string") add(String(p.value));
   }
   return [...seen];
 }
