@@ -152,12 +152,12 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
   for (const r of fresh) {
     try {
       let text: string;
-      let bytes = withoutBom(r.payload);
+      let utf8 = true;
       try {
         text = strictDecoder.decode(r.payload);
       } catch {
         text = decoder.decode(r.payload); // invalid bytes become U+FFFD: keep what was parsed, not the bytes
-        bytes = encoder.encode(text);
+        utf8 = false;
       }
       const value = JSON.parse(text);
       switch (r.kind) {
@@ -179,23 +179,16 @@ function parse(item: IngestItem, nowUs = Date.now() * 1000): Parsed {
             result.rejected++;
             break;
           }
-          const before = result.rejectedEvents;
           const kept = batch.filter((e) => {
             const t = e?.tsUs;
-            if (
-              typeof t === "number" && t > nowUs - EVENT_WINDOW_PAST_US && t < nowUs + EVENT_WINDOW_FUTURE_US
-            ) {
-              return true;
-            }
-            result.rejectedEvents++;
-            return false;
+            return typeof t === "number" && t > nowUs - EVENT_WINDOW_PAST_US &&
+              t < nowUs + EVENT_WINDOW_FUTURE_US;
           });
+          result.rejectedEvents += batch.length - kept.length;
+          if (kept.length === 0) break;
           for (const e of kept) events.push(e);
-          if (kept.length > 0) {
-            rawEvents.push(
-              result.rejectedEvents === before ? bytes : encoder.encode(JSON.stringify({ events: kept })),
-            );
-          }
+          if (kept.length < batch.length) rawEvents.push(encoder.encode(JSON.stringify({ events: kept })));
+          else rawEvents.push(utf8 ? withoutBom(r.payload) : encoder.encode(text));
           break;
         }
         case RecordKind.Notice: {
