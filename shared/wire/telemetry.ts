@@ -34,18 +34,8 @@ function fail(what: string, path: string, rule: string, value: unknown): never {
   throw new TypeError(`Cannot parse ${what}: "${path}" ${rule}: current value is ${show(value)}`);
 }
 
-/**
- * Where a value sits, for error messages: a path, or a path and a field joined only when a message is
- * built (a valid event must not pay for a dozen string concatenations).
- */
-type Where = string | { readonly path: string; readonly field: string };
-
-function at(where: Where): string {
-  return typeof where === "string" ? where : `${where.path}.${where.field}`;
-}
-
-function obj(what: string, where: Where, v: unknown): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(what, at(where), "must be an object", v);
+function obj(what: string, path: string, v: unknown): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(what, path, "must be an object", v);
   return v as Record<string, unknown>;
 }
 
@@ -64,7 +54,7 @@ function noteExtraKeys(o: Record<string, unknown>, known: number): void {
 
 function str(what: string, path: string, field: string, v: unknown, max = MAX_TEXT): string {
   if (typeof v !== "string" || v.length > max) {
-    fail(what, at(field ? { path, field } : path), `must be a string of at most ${max} chars`, v);
+    fail(what, field ? `${path}.${field}` : path, `must be a string of at most ${max} chars`, v);
   }
   // PostgreSQL text and jsonb refuse NUL and lone surrogates: make every accepted string storable
   if (!v.includes("\0") && v.isWellFormed()) return v;
@@ -94,7 +84,7 @@ export function parseAppRegistration(
   };
   if (app.appName === "") fail(what, `${path}.appName`, "must not be empty", o.appName);
   if (o.properties !== undefined) {
-    const p = obj(what, { path, field: "properties" }, o.properties);
+    const p = obj(what, `${path}.properties`, o.properties);
     const props: Record<string, string> = {};
     for (const [k, v] of Object.entries(p)) {
       if (k === "__proto__") normalized = true; // assigning it would set the prototype, not a property
