@@ -56,12 +56,10 @@ function lockJournal(dir: string): Deno.FsFile {
       holder = Deno.readTextFileSync(path).trim();
     } catch { /* named below as unknown */ }
     file.close();
+    const pid = holder || "unknown";
     throw new SondeError(
       "journal_locked",
-      `Cannot open the journal in ${dir}: another process (pid ${
-        holder || "unknown"
-      }) has it open; run one ` +
-        "agent per data folder",
+      `Cannot open the journal in ${dir}: another process (pid ${pid}) has it open; run one agent per data folder`,
     );
   }
   try {

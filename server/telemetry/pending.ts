@@ -56,9 +56,7 @@ export async function persistPending(
     >`select nextval(pg_get_serial_sequence('telemetry_pending', 'id')) as id`
       .execute(tx);
     const id = Number(next.rows[0]!.id);
-    const pieces: Uint8Array[] = [OPEN];
-    raw.forEach((r, i) => pieces.push(...(i === 0 ? [r] : [COMMA, r])));
-    pieces.push(CLOSE);
+    const pieces = [OPEN, ...raw.flatMap((r, i) => (i === 0 ? [r] : [COMMA, r])), CLOSE];
     await copyBinary(tx, "telemetry_pending", PENDING_COLUMNS, [[id, agentId, pieces]]);
     return { agentId, pendingId: id, events };
   }
