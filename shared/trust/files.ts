@@ -1,12 +1,12 @@
 /**
  * File helpers for trust material shared by several processes on one host: an exclusive lock file
- * (created with `createNew`, retried until a timeout, broken when stale) and atomic replacement
- * (temp file + rename), so a reader never sees a half-written file.
+ * (created with `createNew`, retried until a timeout, broken when stale) around read-modify-write
+ * cycles; the files themselves are replaced with `writeFileAtomicSync` (shared/files.ts), so a reader
+ * never sees a half-written file.
  *
  * @module
  */
 import { SondeError } from "../errors.ts";
-import { writeFileAtomicSync } from "../files.ts";
 
 /** Options of {@linkcode withFileLock}. */
 export interface LockOptions {
@@ -88,11 +88,6 @@ export async function withFileLock<T>(
     const held = await Deno.readTextFile(lock).catch(() => "");
     if (held === mine) await Deno.remove(lock).catch(() => {});
   }
-}
-
-/** Replaces `path` atomically and durably with `data` (see {@linkcode writeFileAtomicSync}). */
-export function writeFileAtomic(path: string, data: string, mode = 0o644): Promise<void> {
-  return Promise.resolve().then(() => writeFileAtomicSync(path, data, { mode }));
 }
 
 /** Reads a text file, or returns `undefined` when it does not exist. */

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
-import { withFileLock, writeFileAtomic } from "./files.ts";
+import { withFileLock } from "./files.ts";
+import { writeFileAtomicSync } from "../files.ts";
 
 Deno.test("withFileLock serializes read-modify-write cycles", async () => {
   const dir = await Deno.makeTempDir();
@@ -10,7 +11,7 @@ Deno.test("withFileLock serializes read-modify-write cycles", async () => {
       withFileLock(path, async () => {
         const n = Number(await Deno.readTextFile(path));
         await new Promise((r) => setTimeout(r, 1));
-        await writeFileAtomic(path, String(n + 1));
+        writeFileAtomicSync(path, String(n + 1));
       })));
     assertEquals(await Deno.readTextFile(path), "20");
   } finally {

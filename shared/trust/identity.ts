@@ -23,7 +23,8 @@ import {
   readCertificateFile,
 } from "./certificates.ts";
 import { normalizeFingerprint } from "./fingerprint.ts";
-import { readTextIfExists, withFileLock, writeFileAtomic } from "./files.ts";
+import { readTextIfExists, withFileLock } from "./files.ts";
+import { writeFileAtomicSync } from "../files.ts";
 import { TRUST_FILE_NAME, updateTrustFile } from "./trust_file.ts";
 
 /** Every Sonde service that owns a folder under `<etc>`. */
@@ -96,7 +97,7 @@ async function ensureCertificate(path: string, commonName: string, log: Logger):
   if (check.missing) log.info("creating certificate", { path });
   else log.warn("certificate invalid, generating a new one", { path, reason: check.reason });
   const material = await generateCertificate({ commonName });
-  await writeFileAtomic(path, material.keyPem + material.certPem, 0o600);
+  writeFileAtomicSync(path, material.keyPem + material.certPem, { mode: 0o600 });
   return { material, replaced: check.fingerprint };
 }
 
@@ -123,7 +124,7 @@ export async function ensureServiceIdentity(
     );
     const recorded = normalizeFingerprint((await readTextIfExists(fpPath)) ?? "");
     if (recorded !== client.material.fingerprint) {
-      await writeFileAtomic(fpPath, client.material.fingerprint + "\n");
+      writeFileAtomicSync(fpPath, client.material.fingerprint + "\n");
     }
     const retired = [recorded, client.replaced].filter((fp): fp is string =>
       fp !== undefined && fp !== client.material.fingerprint

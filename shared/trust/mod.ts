@@ -13,5 +13,5 @@ export * from "./fingerprint.ts";
 export * from "./certificates.ts";
 export * from "./trust_file.ts";
 export * from "./identity.ts";
-export { readTextIfExists, withFileLock, writeFileAtomic } from "./files.ts";
+export { readTextIfExists, withFileLock } from "./files.ts";
 export type { LockOptions } from "./files.ts";

@@ -13,7 +13,8 @@
  * @module
  */
 import { leadingFingerprint, parseFingerprint } from "./fingerprint.ts";
-import { readTextIfExists, withFileLock, writeFileAtomic } from "./files.ts";
+import { readTextIfExists, withFileLock } from "./files.ts";
+import { writeFileAtomicSync } from "../files.ts";
 
 /** The file name of a service's trust file. */
 export const TRUST_FILE_NAME = "trusted_certificates.cfg";
@@ -85,7 +86,7 @@ export function updateTrustFile(
     if (next === undefined) return false;
     const text = formatTrustFile(next);
     if (text === before) return false;
-    await writeFileAtomic(path, text);
+    writeFileAtomicSync(path, text);
     return true;
   });
 }
